@@ -1,0 +1,1 @@
+"""The packaged corpus: one YAML deck per seed document, shipped as ``tutor.content``."""

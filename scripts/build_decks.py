@@ -1,0 +1,70 @@
+"""Maintainer script: regenerate content/*.yaml from the seed documents in ../shared/seeds.
+
+    python scripts/build_decks.py [--seeds ../shared/seeds]
+
+Each seed reader in scripts/seeds/ turns one seed document into cards (id, question, answer, source).
+The hand-written fields of a card (tags, key_points, demos, errata) are kept from the current deck file
+by card id, so re-generation never loses them; the hand-written essay deck (003) is left as it is.
+The package and its tests never run this script: the decks it writes are committed.
+"""
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from tutor.questions.card import Card, Source  # noqa: E402
+from tutor.questions.deck import Deck, dump_deck, load_deck  # noqa: E402
+from tutor.questions.markdown import strip_broken_references  # noqa: E402
+
+# seed file -> (reader module in scripts/seeds, deck name, deck title)
+SEEDS = {
+    "000_d1e2c6fd8dc6d6a6.txt": ("seeds.seed000", "aics-answers", "智能计算系统 · 课后问答"),
+    "001_afbe78144d1a8b4d.txt": ("seeds.seed001", "aics-homework", "智能计算系统 · 作业"),
+    "002_8cc547d0acedf5d8.txt": ("seeds.seed002", "dl-topics", "深度学习专题"),
+    "004_6e228d90eb815cb0.txt": ("seeds.seed004", "dl-interview", "深度学习面试问答"),
+}
+
+HAND_FIELDS = ("tags", "key_points", "demos", "errata")
+
+
+def build_deck(seed: Path, module: str, name: str, title: str) -> Deck:
+    """Read one seed with its reader and merge the hand-written fields of the current deck file."""
+    reader = importlib.import_module(module)
+    target = ROOT / "content" / f"{name}.yaml"
+    current = {card.id: card for card in load_deck(target).cards} if target.exists() else {}
+    cards = []
+    for raw in reader.read(seed):
+        old = current.get(raw["id"])
+        cards.append(
+            Card(
+                id=raw["id"],
+                deck=name,
+                question=raw["question"].strip(),
+                answer=strip_broken_references(raw["answer"]).strip() + "\n",
+                source=Source(file=seed.name, line=raw["line"]),
+                **{field: getattr(old, field) for field in HAND_FIELDS if old is not None},
+            )
+        )
+    return Deck(name=name, title=title, cards=tuple(cards))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "seeds")
+    parser.add_argument("only", nargs="*", help="seed file names to rebuild (default: all)")
+    args = parser.parse_args()
+    for file, (module, name, title) in SEEDS.items():
+        if args.only and file not in args.only:
+            continue
+        deck = build_deck(args.seeds / file, module, name, title)
+        (ROOT / "content" / f"{name}.yaml").write_text(dump_deck(deck), encoding="utf-8")
+        print(f"{name}: {len(deck.cards)} cards")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The Textual app: screens over tutor.engine and tutor.questions, holding no learning logic of its own."""

@@ -1,0 +1,306 @@
+"""The ``tutor`` command: argument parsing, ``--json`` output and exit codes, thin over the packages.
+
+Everything heavy is imported inside the command that needs it, so ``tutor --help``, ``list``, ``show`` and
+``search`` never load torch, numpy or textual.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from tutor.errors import BadInputError, ExitCode, TutorError
+
+RATINGS = ("again", "hard", "good", "easy")
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors are one line on stderr and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise BadInputError(f"{message} (see `{self.prog} --help`)")
+
+
+def _common(json_output: bool) -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="the learner's data directory (ignored when $TUTOR_HOME is set)",
+    )
+    if json_output:
+        parent.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON for scripts")
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the parser of the whole command line."""
+    data = _common(json_output=False)
+    data_json = _common(json_output=True)
+    parser = _Parser(
+        prog="tutor",
+        description="Spaced-repetition reviews, exam drills and live demos for deep learning and AI systems.",
+        epilog="With no command, tutor opens the interactive app. "
+        "The data directory is $TUTOR_HOME, else --data-dir, else the platform's user data directory; "
+        "$TUTOR_NOW (ISO-8601) fixes the clock.",
+        parents=[data],
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    review = commands.add_parser("review", parents=[data], help="open the app on the review of due cards")
+    review.add_argument("--deck", action="append", help="only this deck (repeatable)")
+
+    drill = commands.add_parser("drill", parents=[data], help="open the app on an exam drill")
+    drill.add_argument("--deck", action="append", help="only this deck (repeatable)")
+    drill.add_argument("--tag", action="append", help="only cards with this tag (repeatable)")
+    drill.add_argument("--count", type=int, default=20, help="number of questions (default 20)")
+    drill.add_argument("--minutes", type=float, help="time limit in minutes")
+
+    decks = commands.add_parser("decks", parents=[data_json], help="list the decks")
+    decks.add_argument("--delete", metavar="NAME", help="delete one of your imported decks (keeps its reviews)")
+    decks.add_argument("--yes", action="store_true", help="do not ask for confirmation when deleting")
+
+    listing = commands.add_parser("list", parents=[data_json], help="list cards")
+    listing.add_argument("--deck", action="append", help="only this deck (repeatable)")
+    listing.add_argument("--tag", action="append", help="only cards with this tag (repeatable)")
+
+    show = commands.add_parser("show", parents=[data_json], help="show one card with its answer")
+    show.add_argument("id", help="card id, as in `tutor list`")
+
+    search = commands.add_parser("search", parents=[data_json], help="search questions and answers")
+    search.add_argument("query", nargs="+", help="words to find (Chinese or English)")
+    search.add_argument("--limit", type=int, default=20, help="most results shown (default 20)")
+
+    importing = commands.add_parser("import", parents=[data_json], help="import your notes as a deck")
+    importing.add_argument("paths", nargs="+", metavar="PATH", help="Markdown, Q/A text or Anki text export")
+    importing.add_argument("--deck", help="deck name (default: from the title or file name)")
+
+    due = commands.add_parser("due", parents=[data_json], help="the review queue in order")
+    due.add_argument("--deck", action="append", help="only this deck (repeatable)")
+
+    rate = commands.add_parser("rate", parents=[data_json], help="record a review of one card now")
+    rate.add_argument("id", help="card id")
+    rate.add_argument("rating", choices=RATINGS, help="again, hard, good or easy")
+
+    commands.add_parser("stats", parents=[data_json], help="reviews, retention and due forecast")
+    commands.add_parser("optimize", parents=[data_json], help="fit your own FSRS parameters from your reviews")
+
+    demo = commands.add_parser(
+        "demo",
+        parents=[data_json],
+        add_help=False,
+        help="list the live demos, or run one: tutor demo NAME [--param value ...]",
+    )
+    demo.add_argument("name", nargs="?", help="demo to run (omit to list them)")
+    demo.add_argument("-h", "--help", action="store_true", help="show the demo's parameters")
+    demo.add_argument("params", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    return parser
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+
+
+def _console():
+    from rich.console import Console  # rich costs ~30 ms: only for human output
+
+    return Console()
+
+
+def _data_dir(args: argparse.Namespace, *, create: bool = True) -> Path:
+    from tutor.locations import data_dir
+
+    return data_dir(getattr(args, "data_dir", None), create=create)
+
+
+def _library(args: argparse.Namespace):
+    from tutor.locations import user_decks_dir
+    from tutor.questions.library import load_library
+
+    return load_library(user_decks_dir(_data_dir(args, create=False)))
+
+
+def _card_table(cards, title: str | None = None):
+    from rich.table import Table
+
+    from tutor.questions.render import terminal_markdown
+
+    table = Table(title=title, show_lines=False)
+    table.add_column("id", style="cyan", no_wrap=True)
+    table.add_column("deck", style="magenta", no_wrap=True)
+    table.add_column("question")
+    table.add_column("tags", style="dim")
+    for card in cards:
+        table.add_row(card.id, card.deck, terminal_markdown(card.question), ", ".join(card.tags))
+    return table
+
+
+def _cmd_decks(args: argparse.Namespace) -> int:
+    if args.delete:
+        return _delete_deck(args)
+    library = _library(args)
+    if getattr(args, "json", False):
+        _print_json([deck.to_dict() for deck in library.decks])
+        return ExitCode.OK
+    from rich.table import Table
+
+    table = Table(title="decks")
+    for column in ("name", "title", "cards", "owner"):
+        table.add_column(column)
+    for deck in library.decks:
+        table.add_row(deck.name, deck.title, str(len(deck.cards)), "yours" if deck.user else "corpus")
+    _console().print(table)
+    return ExitCode.OK
+
+
+def _delete_deck(args: argparse.Namespace) -> int:
+    raise TutorError("deleting decks is not available yet")
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    cards = _library(args).select(decks=args.deck, tags=args.tag)
+    if getattr(args, "json", False):
+        _print_json([card.to_dict() for card in cards])
+        return ExitCode.OK
+    _console().print(_card_table(cards, title=f"{len(cards)} cards"))
+    return ExitCode.OK
+
+
+def _cmd_show(args: argparse.Namespace) -> int:
+    card = _library(args).card(args.id)
+    if getattr(args, "json", False):
+        _print_json(card.to_dict())
+        return ExitCode.OK
+    from tutor.questions.render import card_renderable
+
+    _console().print(card_renderable(card))
+    return ExitCode.OK
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    from tutor.questions.search import search
+
+    hits = search(_library(args).cards, " ".join(args.query), limit=args.limit)
+    if getattr(args, "json", False):
+        _print_json([hit.card.to_dict() for hit in hits])
+        return ExitCode.OK
+    if not hits:
+        _console().print("no card matches")
+        return ExitCode.OK
+    _console().print(_card_table([hit.card for hit in hits], title=f"{len(hits)} cards, best first"))
+    return ExitCode.OK
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    raise TutorError("importing notes is not available yet")
+
+
+def _cmd_due(args: argparse.Namespace) -> int:
+    raise TutorError("the review queue is not available yet")
+
+
+def _cmd_rate(args: argparse.Namespace) -> int:
+    raise TutorError("rating is not available yet")
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    raise TutorError("stats are not available yet")
+
+
+def _cmd_optimize(args: argparse.Namespace) -> int:
+    raise TutorError("optimize is not available yet")
+
+
+def _demo_parser(demo) -> argparse.ArgumentParser:
+    parser = _Parser(prog=f"tutor demo {demo.name}", description=demo.summary)
+    for parameter in demo.parameters:
+        bounds = ""
+        if parameter.minimum is not None or parameter.maximum is not None:
+            bounds = f" [{parameter.minimum:g} … {parameter.maximum:g}]"
+        if parameter.kind is bool:
+            parser.add_argument(parameter.flag, action="store_true", default=None, help=parameter.help)
+        else:
+            parser.add_argument(
+                parameter.flag,
+                dest=parameter.name,
+                metavar=parameter.kind.__name__.upper(),
+                help=f"{parameter.help} (default {parameter.default}){bounds}",
+            )
+    parser.add_argument("--json", action="store_true", help="print the computed data as JSON and exit")
+    return parser
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from tutor.demos.registry import all_demos, get_demo
+
+    if not args.name:
+        demos = all_demos()
+        if getattr(args, "json", False):
+            _print_json([{"name": demo.name, "summary": demo.summary} for demo in demos])
+            return ExitCode.OK
+        from rich.table import Table
+
+        table = Table(title="demos (tutor demo NAME --help for parameters)")
+        table.add_column("name", style="cyan")
+        table.add_column("what it shows")
+        for demo in demos:
+            table.add_row(demo.name, demo.summary)
+        _console().print(table)
+        return ExitCode.OK
+    demo = get_demo(args.name)
+    parser = _demo_parser(demo)
+    if args.help:
+        parser.print_help()
+        return ExitCode.OK
+    options = vars(parser.parse_args(args.params))
+    as_json = options.pop("json") or getattr(args, "json", False)
+    params = demo.resolve({name: value for name, value in options.items() if value is not None})
+    result = demo.module("compute").compute(**params)
+    if as_json:
+        _print_json(result.to_dict())
+        return ExitCode.OK
+    demo.module("terminal").show(result, _console())
+    return ExitCode.OK
+
+
+def _run_app(args: argparse.Namespace) -> int:
+    from tutor.app import run_app  # textual costs ~150 ms: only when the app opens
+
+    options = {key: value for key, value in vars(args).items() if key not in ("command", "data_dir")}
+    return run_app(_data_dir(args), screen=args.command or "home", **options)
+
+
+_COMMANDS = {
+    None: _run_app,
+    "review": _run_app,
+    "drill": _run_app,
+    "decks": _cmd_decks,
+    "list": _cmd_list,
+    "show": _cmd_show,
+    "search": _cmd_search,
+    "import": _cmd_import,
+    "due": _cmd_due,
+    "rate": _cmd_rate,
+    "stats": _cmd_stats,
+    "optimize": _cmd_optimize,
+    "demo": _cmd_demo,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    try:
+        args = build_parser().parse_args(argv)
+        return int(_COMMANDS[args.command](args))
+    except TutorError as error:
+        sys.stderr.write(f"tutor: error: {error}\n")
+        return int(error.exit_code)
+    except KeyboardInterrupt:
+        sys.stderr.write("tutor: interrupted\n")
+        return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        # `tutor list | head` closes stdout early; that is not an error of ours.
+        sys.stderr.close()
+        return int(ExitCode.OK)

@@ -1,0 +1,41 @@
+"""Where the learner's data lives: ``$TUTOR_HOME``, else ``--data-dir``, else the platform's data directory.
+
+Nothing here runs at import time; directories are created only when asked for.
+"""
+
+import os
+from pathlib import Path
+
+APP_NAME = "tutor"
+
+
+def data_dir(override: str | os.PathLike | None = None, *, create: bool = True) -> Path:
+    """Return (creating it unless ``create`` is false) the learner's data directory.
+
+    Args:
+        override: the ``--data-dir`` option, used when ``$TUTOR_HOME`` is not set.
+        create: make the directory when it does not exist.
+    """
+    env = os.environ.get("TUTOR_HOME")
+    if env:
+        path = Path(env)
+    elif override:
+        path = Path(override)
+    else:
+        import platformdirs  # only when neither is given: costs a few ms
+
+        path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    path = path.expanduser()
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def user_decks_dir(base: Path) -> Path:
+    """Return the folder of the learner's imported decks inside data directory ``base`` (not created)."""
+    return base / "decks"
+
+
+def database_path(base: Path) -> Path:
+    """Return the SQLite file of the learner's state inside data directory ``base``."""
+    return base / "tutor.sqlite3"

@@ -1,0 +1,33 @@
+"""Chinese-aware tokens: CJK characters and their bigrams, lower-cased Latin words, and numbers.
+
+Character bigrams find two-character words such as 梯度 or 池化 without a segmentation dictionary, so search
+and grading start instantly and tolerate small differences in wording.
+"""
+
+import re
+import unicodedata
+
+_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*|\d+(?:\.\d+)?")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def normalize(text: str) -> str:
+    """Fold full-width forms to ASCII (NFKC) and lower-case, so ＲｅＬＵ and relu compare equal."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def tokens(text: str) -> list[str]:
+    """Return the search tokens of ``text``: each CJK character, each CJK bigram, each Latin word, each number."""
+    result: list[str] = []
+    for run in _RUN.findall(normalize(text)):
+        if _CJK.match(run):
+            result.extend(run)
+            result.extend(run[i : i + 2] for i in range(len(run) - 1))
+        else:
+            result.append(run)
+    return result
+
+
+def is_cjk(token: str) -> bool:
+    """True when ``token`` is made of CJK characters."""
+    return bool(_CJK.match(token))
