@@ -6,6 +6,7 @@ Everything heavy is imported inside the command that needs it, so ``tutor --help
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -90,12 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser(
         "demo",
         parents=[data_json],
-        add_help=False,
         help="list the live demos, or run one: tutor demo NAME [--param value ...]",
+        epilog="`tutor demo NAME --help` lists the parameters of one demo.",
     )
     demo.add_argument("name", nargs="?", help="demo to run (omit to list them)")
-    demo.add_argument("-h", "--help", action="store_true", help="show the demo's parameters")
-    demo.add_argument("params", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    demo.add_argument("params", nargs=argparse.REMAINDER, help="the demo's parameters, e.g. --world-size 3")
     return parser
 
 
@@ -251,9 +251,6 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         return ExitCode.OK
     demo = get_demo(args.name)
     parser = _demo_parser(demo)
-    if args.help:
-        parser.print_help()
-        return ExitCode.OK
     options = vars(parser.parse_args(args.params))
     as_json = options.pop("json") or getattr(args, "json", False)
     params = demo.resolve({name: value for name, value in options.items() if value is not None})
@@ -304,3 +301,12 @@ def main(argv: list[str] | None = None) -> int:
         # `tutor list | head` closes stdout early; that is not an error of ours.
         sys.stderr.close()
         return int(ExitCode.OK)
+    except OSError as error:
+        where = f" ({error.filename})" if error.filename else ""
+        sys.stderr.write(f"tutor: error: {error.strerror or error}{where}\n")
+        return int(ExitCode.FAILURE)
+    except Exception as error:  # a bug of ours: one line for the learner, the traceback on request
+        if os.environ.get("TUTOR_DEBUG"):
+            raise
+        sys.stderr.write(f"tutor: error: internal error: {type(error).__name__}: {error} (TUTOR_DEBUG=1 shows more)\n")
+        return int(ExitCode.FAILURE)

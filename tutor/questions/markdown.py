@@ -3,7 +3,7 @@
 import re
 
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)]*)\)")
-_IFRAME = re.compile(r"<iframe\b.*?(?:</iframe>|/>|>)", re.IGNORECASE | re.DOTALL)
+_IFRAME = re.compile(r"<iframe\b[^>]*>(?:.*?</iframe>)?", re.IGNORECASE | re.DOTALL)
 _HTML_IMG = re.compile(r"<img\b[^>]*?(?:alt=[\"']([^\"']*)[\"'])?[^>]*>", re.IGNORECASE)
 
 

@@ -8,7 +8,8 @@ from tutor.questions.markdown import strip_broken_references
 
 _FENCE = re.compile(r"(^```.*?^```[^\n]*$|^~~~.*?^~~~[^\n]*$|`[^`\n]+`)", re.MULTILINE | re.DOTALL)
 _DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]", re.DOTALL)
-_INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\s*\d+(?:[.,]\d+)?\s*(?:\s|$))([^$\n]+?)(?<!\\)\$(?!\d)|\\\((.+?)\\\)")
+_INLINE_MATH = re.compile(r"(?<![\\$])\$([^$\n]+?)(?<!\\)\$(?!\d)|\\\((.+?)\\\)")
+_MATH_SIGNS = re.compile(r"[\\^_{]")
 
 _SUPERSCRIPT = dict(zip("0123456789+-=()nix", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱˣ"))
 _SUPERSCRIPT.update(dict(zip("abcdefghjklmoprstuvwyzT", "ᵃᵇᶜᵈᵉᶠᵍʰʲᵏˡᵐᵒᵖʳˢᵗᵘᵛʷʸᶻᵀ")))
@@ -96,6 +97,9 @@ def _convert_math(markdown: str) -> str:
 
     def inline(match: re.Match) -> str:
         body = match.group(1) if match.group(1) is not None else match.group(2)
+        # Pandoc's rule ($ hugging its content) tells "$5 and $10" from math; LaTeX signs override it.
+        if match.group(1) is not None and body != body.strip() and not _MATH_SIGNS.search(body):
+            return match.group(0)
         return math_to_unicode(body)
 
     return _INLINE_MATH.sub(inline, _DISPLAY_MATH.sub(display, markdown))

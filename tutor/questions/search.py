@@ -37,7 +37,7 @@ def _query_terms(query: str) -> list[str]:
 
 
 def _required(count: int) -> int:
-    return count if count <= 2 else math.ceil(0.6 * count)
+    return count if count <= 2 else math.ceil(count / 2)
 
 
 def search(cards: list[Card] | tuple[Card, ...], query: str, *, limit: int | None = None) -> list[SearchHit]:

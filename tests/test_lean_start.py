@@ -1,0 +1,67 @@
+"""Start-up stays lean: the command line and the headless packages import no torch, numpy or textual."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("torch", "numpy", "textual")
+
+
+def modules_after(code: str) -> set[str]:
+    probe = f"import sys, json\n{code}\nprint(json.dumps(sorted(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    return set(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def heavy_in(modules: set[str]) -> set[str]:
+    return {name for name in modules if name.split(".")[0] in HEAVY}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--help"], ["list", "--json"], ["list"], ["show", "FIRST"], ["search", "梯度", "--json"], ["decks"], ["demo"]],
+)
+def test_light_commands_import_no_heavy_module(argv):
+    code = (
+        "import contextlib, io\n"
+        "from tutor.cli import main\n"
+        "from tutor.questions.library import load_library\n"
+        f"argv = {argv!r}\n"
+        "argv = [load_library().cards[0].id if a == 'FIRST' else a for a in argv]\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        "        main(argv)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+    )
+    assert heavy_in(modules_after(code)) == set()
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "tutor.questions.card",
+        "tutor.questions.deck",
+        "tutor.questions.library",
+        "tutor.questions.search",
+        "tutor.questions.render",
+        "tutor.demos.registry",
+        "tutor.app",
+    ],
+)
+def test_headless_modules_import_neither_textual_nor_torch(module):
+    loaded = modules_after(f"import {module}")
+    assert not {name for name in loaded if name.split(".")[0] in ("textual", "torch")}
+
+
+def test_import_contracts_hold():
+    """The architecture's boundaries (pyproject's import-linter contracts) are kept."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
