@@ -1,14 +1,15 @@
 """Checks, by computation, the numerical claims of the essay seed 003 (AI计算模式) behind content/ai-compute-modes.yaml.
 
 Each test recomputes one claim of the essay with real code (torch layers and their parameter counts, numpy
-simulations of ring all-reduce and pipeline schedules, k-means, autograd) and asserts the truth. 41 claims are
-checked; 10 of them are wrong in the essay, and each of those is an ``errata`` entry of a card whose ``check``
-names the test here:
+simulations of ring all-reduce and pipeline schedules, k-means, autograd) and asserts the truth. 46 claims are
+checked, one test each; 11 of them are wrong in the essay, and each of those is an ``errata`` entry of a card
+whose ``check`` names the test here:
 
 - the weighted sum of a neuron runs to ``n`` instead of ``n-1``;
 - the perceptron's misclassification test ``y(w^T x) < 0`` drops the bias and the equality;
 - the additive attention score ``Wx + Uq`` is a vector, not a score;
 - LeNet-5's input in the history table is 28×28 (its own layer table needs 32×32);
+- parameter counts do not grow steadily along the history table: they peak at VGG16;
 - the 1×1-convolution formula counts one bias per kernel instead of one per output channel;
 - the LSTM forget gate is said to act on ``h_{t-1}`` (it scales ``c_{t-1}``);
 - GRU's input/forget balance is credited to the reset gate (it is the update gate);
@@ -385,6 +386,91 @@ def test_resnet50_has_25_5m_parameters():
         assert net(torch.empty(1, 3, 224, 224)).shape == (1, 1000)
     assert count_parameters(net) == 25_557_032
     assert close_to(count_parameters(net), 25.5e6)
+
+
+def make_divisible(value: float, divisor: int = 8) -> int:
+    """Round a scaled channel count to a multiple of 8 without losing more than 10%, as EfficientNet does."""
+    rounded = max(divisor, int(value + divisor / 2) // divisor * divisor)
+    return rounded + divisor if rounded < 0.9 * value else rounded
+
+
+class MBConv(nn.Module):
+    """EfficientNet's inverted bottleneck: 1×1 expansion, depthwise k×k, squeeze-and-excitation, 1×1 projection."""
+
+    def __init__(self, c_in: int, c_out: int, expand: int, kernel: int, stride: int):
+        super().__init__()
+        hidden = make_divisible(c_in * expand)
+        layers: list[nn.Module] = []
+        if hidden != c_in:
+            layers += [nn.Conv2d(c_in, hidden, 1, bias=False), nn.BatchNorm2d(hidden), nn.SiLU()]
+        layers += [nn.Conv2d(hidden, hidden, kernel, stride, kernel // 2, groups=hidden, bias=False),
+                   nn.BatchNorm2d(hidden), nn.SiLU()]
+        self.body = nn.Sequential(*layers)
+        squeeze = max(1, c_in // 4)
+        self.excite = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Conv2d(hidden, squeeze, 1), nn.SiLU(),
+                                    nn.Conv2d(squeeze, hidden, 1), nn.Sigmoid())
+        self.project = nn.Sequential(nn.Conv2d(hidden, c_out, 1, bias=False), nn.BatchNorm2d(c_out))
+        self.residual = stride == 1 and c_in == c_out
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = self.body(x)
+        y = self.project(y * self.excite(y))
+        return x + y if self.residual else y
+
+
+def efficientnet(width: float, depth: float) -> nn.Sequential:
+    """EfficientNet (Tan & Le 2019): the B0 stages scaled by a width and a depth multiplier."""
+    stages = ((1, 3, 1, 32, 16, 1), (6, 3, 2, 16, 24, 2), (6, 5, 2, 24, 40, 2), (6, 3, 2, 40, 80, 3),
+              (6, 5, 1, 80, 112, 3), (6, 5, 2, 112, 192, 4), (6, 3, 1, 192, 320, 1))
+    stem = make_divisible(32 * width)
+    layers: list[nn.Module] = [nn.Conv2d(3, stem, 3, 2, 1, bias=False), nn.BatchNorm2d(stem), nn.SiLU()]
+    for expand, kernel, stride, c_in, c_out, repeats in stages:
+        c_in, c_out = make_divisible(c_in * width), make_divisible(c_out * width)
+        for index in range(math.ceil(repeats * depth)):
+            layers.append(MBConv(c_out if index else c_in, c_out, expand, kernel, 1 if index else stride))
+    last = make_divisible(320 * width)
+    layers += [nn.Conv2d(last, 4 * last, 1, bias=False), nn.BatchNorm2d(4 * last), nn.SiLU(),
+               nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4 * last, 1000)]
+    return nn.Sequential(*layers)
+
+
+def test_efficientnet_b4_has_19m_parameters():
+    # Essay line 155: EfficientNet-B4 (380×380 input) has 19M parameters. B4 scales B0's width by 1.4 and its
+    # depth by 1.8; B0 itself has the published 5.3M.
+    with torch.device("meta"):
+        b0, b4 = efficientnet(1.0, 1.0), efficientnet(1.4, 1.8)
+        assert b4(torch.empty(1, 3, 380, 380)).shape == (1, 1000)
+    assert count_parameters(b0) == 5_288_548
+    assert count_parameters(b4) == 19_341_616
+    assert close_to(count_parameters(b4), 19e6)
+
+
+def weight_depth(module: nn.Module) -> int:
+    """Return the number of convolution and fully connected layers on the longest path through a network."""
+    if isinstance(module, (nn.Conv2d, nn.Linear)):
+        return 1
+    if isinstance(module, Inception):
+        return max(weight_depth(branch) for branch in module.branches)
+    if isinstance(module, Bottleneck):
+        return max(weight_depth(module.body), weight_depth(module.shortcut))
+    if isinstance(module, nn.Sequential):
+        return sum(weight_depth(child) for child in module)
+    return 0
+
+
+def test_depth_grows_but_parameters_peak_at_vgg16():
+    # Essay line 151: "总体来说，模型的可学习参数量在逐步增大，网络层数也越来越深". Depth grows along the table
+    # (5, 8, 16, 22, 50 weight layers), but the parameter count peaks at VGG16 — 89% of it in the FC layers —
+    # and falls afterwards.
+    with torch.device("meta"):
+        nets = [lenet5(), alexnet(), vgg16(), googlenet(), resnet50(), efficientnet(1.4, 1.8)]
+    depths = [weight_depth(net) for net in nets[:5]]
+    assert depths == [5, 8, 16, 22, 50]
+    counts = [count_parameters(net) for net in nets]
+    assert counts.index(max(counts)) == 2
+    assert counts[3] < counts[1] and all(count < counts[2] / 5 for count in counts[3:])
+    vgg_fc = sum(count_parameters(layer) for layer in nets[2] if isinstance(layer, nn.Linear))
+    assert vgg_fc / counts[2] > 0.89
 
 
 # ---------------------------------------------------------------- small kernels and 1×1 convolutions
@@ -948,7 +1034,7 @@ def test_virtual_pipeline_message_ratio():
 def test_every_erratum_check_names_a_test_in_this_file():
     deck = load_deck(DECK)
     errata = [erratum for card in deck.cards for erratum in card.errata]
-    assert len(errata) == 10  # the count in this module's docstring
+    assert len(errata) == 11  # the count in this module's docstring
     here = f"tests/questions/{Path(__file__).name}"
     for erratum in errata:
         path, _, name = erratum.check.partition("::")
