@@ -134,3 +134,12 @@ def test_outline_labels_do_not_run_into_the_text_under_them():
     assert "Definition" in paragraphs["c004-q3"]
     assert "1位符号位, 5位指数位, 10位尾数位(也称为“有效数字”)" in paragraphs["c004-q49"]
     assert "格式: FP16是标准的16位浮点数, 遵循IEEE 754标准." in paragraphs["c004-q49"]
+
+
+@pytest.mark.parametrize("name", DECKS)
+def test_reference_answer_makes_every_key_point(name):
+    # Key points are taken from the answer's own wording, so a learner who reproduces it gets full marks.
+    from tutor.engine.grading import grade_answer
+
+    for card in _deck(name).cards:
+        assert grade_answer(card, card.answer).missed == (), card.id

@@ -4,7 +4,7 @@ The seeds were written by students; every numeric or formula claim that code can
 with an independent reference (NumPy, PyTorch's own implementations, closed forms). Where a seed is wrong,
 its card carries an ``errata`` entry whose ``check`` names the test below that computes the correction.
 
-57 claims checked (one test case each, parametrized rows included), 17 of them wrong (each wrong one has
+58 claims checked (57 test cases; one checks a claim of each seed), 18 of them wrong (each wrong one has
 an erratum in content/dl-topics.yaml or content/dl-interview.yaml). The card a claim comes from is named
 in the comment of its test.
 """
@@ -121,6 +121,7 @@ def test_gelu_tanh_formula_is_an_approximation_of_x_phi():
 
 def test_gelu_is_smooth_where_relu_has_a_kink():
     # c002-7: "GELU 比ReLU更平滑" — GELU's slope is continuous at 0 (0.5 on both sides), ReLU's jumps 0 → 1.
+    # So c004-q8, which recommends "平滑 … 的激活函数(如ReLU或Swish)", is wrong about ReLU.
     def slope(function, at: float) -> float:
         point = torch.tensor(at, dtype=torch.float64, requires_grad=True)
         function(point).backward()
@@ -170,7 +171,9 @@ def test_matrix_product_shapes_code_and_operation_count():
     rng = np.random.default_rng(0)
     a, b = rng.integers(-9, 10, (4, 5)), rng.integers(-9, 10, (5, 3))
     np.testing.assert_array_equal(np.array(matrix_multiply(a.tolist(), b.tolist())), a @ b)
-    assert (np.random.rand(100, 200) @ np.random.rand(200, 300)).shape == (100, 300)
+    A, B = np.random.rand(100, 200), np.random.rand(200, 300)  # the seed's NumPy and PyTorch examples
+    assert np.dot(A, B).shape == (100, 300) and np.array_equal(np.dot(A, B), np.matmul(A, B))
+    assert torch.matmul(torch.rand(100, 200), torch.rand(200, 300)).shape == (100, 300)
 
     class Counted(int):
         products = 0
