@@ -2,8 +2,8 @@
 
 The answers are written as an indentation outline rather than Markdown: labels are bullets, explanations
 are plain lines indented under them, formulas and tables sit at whatever depth the author typed them.
-Rendered as they are, the plain lines would run into the label before them and deep lines would become
-code blocks. So each answer is parsed into a tree by indentation and written back as Markdown:
+Rendered as they are, the plain lines would run into the paragraph of the label above them ("Definition
+batch-size: ..."). So each answer is parsed into a tree by indentation and written back as Markdown:
 
 - a short top-level label with content under it (``- 梯度消失的定义``) becomes a ``###`` heading;
 - bullets stay bullets, nested by their depth; plain lines that have lines under them become bullets too;
@@ -40,6 +40,7 @@ class _Node:
     lines: list[str]
     """The text; several lines only for blocks, without the outline's indentation."""
     children: list["_Node"] = field(default_factory=list)
+    """The lines indented under this one (or continuing a bullet), in order."""
 
 
 def _indent(line: str) -> int:
