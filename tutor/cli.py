@@ -156,7 +156,26 @@ def _cmd_decks(args: argparse.Namespace) -> int:
 
 
 def _delete_deck(args: argparse.Namespace) -> int:
-    raise TutorError("deleting decks is not available yet")
+    from tutor.questions.user_decks import delete_user_deck, find_user_deck
+
+    name = args.delete
+    path, deck = find_user_deck(name, _data_dir(args, create=False))
+    cards = f"{len(deck.cards)} cards" if deck is not None else "a file that no longer loads"
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise BadInputError(f"deleting deck {name!r} needs confirmation: add --yes (stdin is not a terminal)")
+        # The prompt goes to stderr so that stdout stays data, even with --json.
+        sys.stderr.write(f"Delete your deck {name!r} ({cards}, {path})? Its review history is kept. [y/N] ")
+        sys.stderr.flush()
+        if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+            sys.stderr.write(f"deck {name!r} kept\n")
+            return ExitCode.OK
+    delete_user_deck(path)
+    if getattr(args, "json", False):
+        _print_json({"deleted": name, "file": str(path), "cards": len(deck.cards) if deck is not None else None})
+    else:
+        _console().print(f"deleted deck {name} ({cards}); its review history is kept")
+    return ExitCode.OK
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
@@ -194,7 +213,31 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    raise TutorError("importing notes is not available yet")
+    from tutor.questions.user_decks import import_notes
+
+    # Not created here: a refused import leaves no trace, and writing the deck creates the folders.
+    paths = [Path(path) for path in args.paths]
+    reports = import_notes(paths, data_dir=_data_dir(args, create=False), deck=args.deck)
+    if getattr(args, "json", False):
+        _print_json([report.to_dict() for report in reports])
+        return ExitCode.OK
+    from rich.table import Table
+
+    table = Table(title="imported")
+    for column in ("file", "deck", "added", "updated", "unchanged", "removed"):
+        table.add_column(column, justify="right" if column not in ("file", "deck") else "left")
+    for report in reports:
+        counts = (report.added, report.updated, report.unchanged, report.removed)
+        table.add_row(report.file, report.deck, *(str(len(ids)) for ids in counts))
+    console = _console()
+    console.print(table)
+    for report in reports:
+        if report.removed:
+            console.print(
+                f"no longer in {report.file}, removed from deck {report.deck} (reviews kept): "
+                + ", ".join(report.removed)
+            )
+    return ExitCode.OK
 
 
 def _cmd_due(args: argparse.Namespace) -> int:

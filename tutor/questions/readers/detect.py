@@ -1,0 +1,72 @@
+"""Which reader a note file needs, decided from its content first and its extension second.
+
+- An Anki header line (``#separator:``, ``#html:``, ``#columns:`` …) at the top: the Anki export.
+- ``.md`` / ``.markdown``: Markdown when it has a heading, else Q/A text when it has a ``Q:``/``问：`` line.
+- Any other name (``.txt`` usually): Q/A text when a line starts with ``Q:`` or ``问：``; else the Anki export
+  when lines hold tab-separated fields (older exports have no header); else Markdown when it has a heading.
+
+A file that matches none of them, or whose reader finds no card, is refused with the reason.
+"""
+
+from pathlib import Path
+
+from tutor.errors import NoteImportError
+from tutor.questions.readers.anki_text import header_key, read_anki_text
+from tutor.questions.readers.decode import read_note_text
+from tutor.questions.readers.markdown_notes import in_code_fence, read_markdown
+from tutor.questions.readers.note import NoteFile
+from tutor.questions.readers.qa_text import QUESTION_LINE, read_qa_text
+
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
+"""File name extensions that mean Markdown."""
+
+_READERS = {"markdown": read_markdown, "qa": read_qa_text, "anki": read_anki_text}
+_WHAT = "Markdown headings, Q:/A: (问：/答：) lines, or an Anki plain-text export"
+
+
+def _has_heading(text: str) -> bool:
+    probe = read_markdown(text, Path("-"))
+    return bool(probe.notes) or probe.title is not None
+
+
+def _has_question_line(lines: list[str]) -> bool:
+    return any(QUESTION_LINE.match(line) for line, code in zip(lines, in_code_fence(lines)) if not code)
+
+
+def detect_format(path: Path, text: str) -> str | None:
+    """Return ``markdown``, ``qa`` or ``anki`` for a note file's text, or None when none fits."""
+    lines = text.split("\n")
+    first = next((line for line in lines if line.strip()), "")
+    if header_key(first) is not None or first.startswith("tags:"):
+        return "anki"
+    if path.suffix.lower() in MARKDOWN_SUFFIXES:
+        if _has_heading(text):
+            return "markdown"
+        return "qa" if _has_question_line(lines) else None
+    if _has_question_line(lines):
+        return "qa"
+    if any("\t" in line and line.split("\t", 1)[0].strip() for line in lines):
+        return "anki"
+    return "markdown" if _has_heading(text) else None
+
+
+def read_note_file(path: Path) -> NoteFile:
+    """Read one note file, in whichever format it is, and return its notes.
+
+    Raises:
+        NoteImportError: the file is missing, empty, binary or wrongly encoded, in no known format,
+            malformed (``file:line``), or holds no card.
+    """
+    text = read_note_text(path)
+    kind = detect_format(path, text)
+    if kind is None:
+        raise NoteImportError(f"{path}: no cards found; expected {_WHAT}")
+    notes = _READERS[kind](text, path)
+    if not notes.notes:
+        raise NoteImportError(f"{path}: no cards found in this {kind_name(kind)} file")
+    return notes
+
+
+def kind_name(kind: str) -> str:
+    """Return a short human name of a format (``qa`` → ``Q/A text``)."""
+    return {"markdown": "Markdown", "qa": "Q/A text", "anki": "Anki export"}[kind]
