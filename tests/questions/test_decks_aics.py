@@ -55,7 +55,18 @@ def test_every_card_has_three_to_six_short_key_points(deck):
     _, loaded = deck
     for card in loaded.cards:
         assert 3 <= len(card.key_points) <= 6, card.id
-        assert all(0 < len(point) <= 24 for point in card.key_points), card.id
+        assert all(0 < len(point) <= 30 for point in card.key_points), card.id
+
+
+def test_key_points_are_taken_from_the_answer(deck):
+    # The reference answer makes all of its own key points, except on cards whose answer an erratum corrects:
+    # their key points follow the correction.
+    from tutor.engine.grading import grade_answer
+
+    _, loaded = deck
+    for card in loaded.cards:
+        if not card.errata:
+            assert grade_answer(card, card.answer).missed == (), card.id
 
 
 def test_every_card_has_known_tags(deck):
