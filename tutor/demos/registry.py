@@ -117,9 +117,9 @@ DEMOS: tuple[Demo, ...] = (
         summary="Why gradient descent zigzags, and what momentum, Nesterov, RMSprop and Adam do about it",
         parameters=(
             Parameter("kappa", float, 50.0, "condition number of the 2-D quadratic", 1.0, 10000.0),
-            Parameter("lr", float, 0.0, "step size (0: the best step 2/(λ₁+λₙ) for gradient descent)", 0.0, 10.0),
-            Parameter("beta", float, -1.0, "momentum β (-1: the optimal ((√κ−1)/(√κ+1))²)", -1.0, 0.999),
-            Parameter("tol", float, 1e-6, "tolerance on the distance to the minimum", 1e-12, 1.0),
+            Parameter("lr", float, 0.0, "step size of SGD, momentum, Nesterov (0: each one's best)", 0.0, 10.0),
+            Parameter("beta", float, -1.0, "momentum β of momentum and Nesterov (-1: each one's optimal)", -1.0, 0.999),
+            Parameter("tol", float, 1e-6, "distance to the minimum, relative to the start's", 1e-12, 1.0),
             Parameter("max_steps", int, 2000, "most steps per optimizer", 10, 100000),
             Parameter("seed", int, 0, "random seed (minibatch SGD)", 0, 2**31 - 1),
         ),

@@ -1,0 +1,45 @@
+"""Plotext figures as Rich text, shared by the demos' terminal renderers.
+
+The Textual views draw on a PlotextPlot's own figure instead; the drawing functions of each demo take either,
+because both are plotext figure objects.
+"""
+
+import math
+from typing import Any
+
+from rich.text import Text
+
+
+def new_figure(width: int, height: int) -> Any:
+    """Return an empty plotext figure of ``width`` × ``height`` characters, without background colours."""
+    # plotext's module-level API draws on one global figure; a figure object of our own keeps views apart.
+    from plotext._figure import _figure_class
+
+    figure = _figure_class()
+    figure.plot_size(width, height)
+    figure.theme("clear")
+    return figure
+
+
+def to_text(figure: Any) -> Text:
+    """Render a plotext figure to Rich text (plotext builds ANSI escape sequences)."""
+    return Text.from_ansi(figure.build())
+
+
+def log_ticks(lowest: float, highest: float) -> tuple[list[float], list[str]]:
+    """Return y ticks for data plotted as log10: integer positions between two positive values, labelled 1e-6.
+
+    The views plot log10 of the data on a linear axis instead of using plotext's log scale, which takes the
+    logarithm again each time the figure is built (a Textual widget builds it at every repaint).
+    """
+    # Inside the data's range: plotext puts a tick outside it below the frame.
+    low = math.ceil(math.log10(lowest))
+    high = math.floor(math.log10(highest))
+    stride = max(1, math.ceil((high - low) / 8))
+    exponents = range(low, high + 1, stride)
+    return [float(e) for e in exponents], [f"1e{e}" for e in exponents]
+
+
+def log10(values: "list[float] | tuple[float, ...]", floor: float = 1e-300) -> list[float]:
+    """Return log10 of each value, with values below ``floor`` (zeros) drawn at ``floor``."""
+    return [math.log10(max(value, floor)) for value in values]

@@ -1,0 +1,1 @@
+"""Gradient descent, momentum and adaptive methods on an ill-conditioned quadratic and on least squares."""

@@ -1,0 +1,113 @@
+"""What the descent demo draws: contour and paths, SGD noise by batch size, and the tables of rates.
+
+Shared by the terminal renderer and the Textual view; the plot functions draw on any plotext figure.
+"""
+
+import math
+from typing import Any
+
+from rich.table import Table
+
+from tutor.demos.charts import log10, log_ticks
+from tutor.demos.descent.compute import HEAVY_BALL_NOTE, DescentResult
+
+COLORS = {"gd": "red", "momentum": "green", "nesterov": "cyan", "rmsprop": "magenta", "adam": "orange"}
+"""Plot colour of each optimizer."""
+
+CONTOUR_LEVELS = (1.0, 0.1, 0.01)
+"""Contours drawn, as fractions of f at the start."""
+
+BATCH_COLORS = ("red", "orange", "yellow", "green", "cyan", "blue")
+"""Plot colours of the minibatch runs, smallest batch first."""
+
+
+def frame_steps(result: DescentResult, frames: int) -> list[int]:
+    """Return the step shown in each animation frame: dense at first, where the paths move most."""
+    longest = max(len(run.path) for run in result.optimizers) - 1
+    if longest <= 0:
+        return [0]
+    steps = sorted({round(longest * (k / (frames - 1)) ** 2) for k in range(frames)})
+    return steps
+
+
+def _limits(result: DescentResult) -> tuple[float, float]:
+    """Half-widths of the plot: the paths' extent, never less than the start's contour nor 3× more."""
+    lam1, lamn = result.eigenvalues
+    f0 = 0.5 * (lam1 * result.start[0] ** 2 + lamn * result.start[1] ** 2)
+    ax, ay = math.sqrt(2 * f0 / lam1), math.sqrt(2 * f0 / lamn)
+    px = max(abs(x) for run in result.optimizers for x, _ in run.path)
+    py = max(abs(y) for run in result.optimizers for _, y in run.path)
+    return 1.1 * min(max(ax, px), 3 * ax), 1.1 * min(max(ay, py), 3 * ay)
+
+
+def draw_paths(figure: Any, result: DescentResult, step: int) -> None:
+    """Draw the contours of f and every optimizer's first ``step`` steps."""
+    figure.clear_data()
+    lam1, lamn = result.eigenvalues
+    f0 = 0.5 * (lam1 * result.start[0] ** 2 + lamn * result.start[1] ** 2)
+    angles = [2 * math.pi * i / 120 for i in range(121)]
+    for level in CONTOUR_LEVELS:
+        ax, ay = math.sqrt(2 * level * f0 / lam1), math.sqrt(2 * level * f0 / lamn)
+        figure.plot([ax * math.cos(t) for t in angles], [ay * math.sin(t) for t in angles],
+                    color="gray", marker="braille")
+    for run in result.optimizers:
+        points = run.path[: step + 1]
+        figure.plot([x for x, _ in points], [y for _, y in points], color=COLORS[run.name],
+                    marker="braille", label=run.name)
+    wx, wy = _limits(result)
+    figure.xlim(-wx, wx)
+    figure.ylim(-wy, wy)
+    figure.title(f"f = ½(x² + {result.kappa:g}·y²), κ = {result.kappa:g}: step {step}")
+
+
+def draw_minibatch(figure: Any, result: DescentResult) -> None:
+    """Draw ‖wₖ − w*‖ against the step for each batch size, on a log scale."""
+    figure.clear_data()
+    lowest, highest = math.inf, 0.0
+    for run, color in zip(result.minibatch, BATCH_COLORS, strict=False):
+        distances = [max(d, 1e-12) for d in run.distances]
+        lowest, highest = min(lowest, *distances), max(highest, *distances)
+        figure.plot(list(range(1, len(distances) + 1)), log10(distances), color=color, marker="braille",
+                    label=f"B={run.batch_size}")
+    figure.yticks(*log_ticks(lowest, highest))
+    figure.title(f"minibatch SGD on least squares (lr={result.minibatch_lr:.3g}): distance to w*")
+    figure.xlabel("step")
+
+
+def rates_table(result: DescentResult) -> Table:
+    """Steps to the tolerance and rates per step, measured and from the theory."""
+    root = math.sqrt(result.kappa)
+    table = Table(title=f"Quadratic, κ = {result.kappa:g}, tolerance {result.tol:g} (relative distance)",
+                  caption=HEAVY_BALL_NOTE + f"\nGoh's optimal rates: GD (κ−1)/(κ+1) = "
+                  f"{(result.kappa - 1) / (result.kappa + 1):.4f}, heavy ball (√κ−1)/(√κ+1) = "
+                  f"{(root - 1) / (root + 1):.4f}.\nRMSprop and Adam rescale each coordinate, and this quadratic's "
+                  "axes are the coordinates: they undo κ here, which they cannot do for a rotated valley.")
+    table.add_column("optimizer")
+    table.add_column("torch.optim call")
+    table.add_column("steps to tol", justify="right")
+    table.add_column("rate measured", justify="right")
+    table.add_column("rate theory", justify="right")
+    for run in result.optimizers:
+        if run.diverged:
+            steps = "diverged"
+        elif run.steps_to_tol is None:
+            steps = f"> {len(run.path) - 1}"
+        else:
+            steps = str(run.steps_to_tol)
+        theory = "—" if run.rate_theory is None else f"{run.rate_theory:.4f}"
+        table.add_row(f"[{COLORS[run.name]}]{run.name}[/]", run.label, steps, f"{run.rate_measured:.4f}", theory)
+    return table
+
+
+def minibatch_table(result: DescentResult) -> Table:
+    """Gradient noise at the solution and where SGD hovers, by batch size."""
+    table = Table(title="Minibatch SGD: the noise shrinks as the batch grows",
+                  caption="noise theory: √(tr Σ / B · (N−B)/(N−1)) for B rows drawn without replacement")
+    table.add_column("batch B", justify="right")
+    table.add_column("gradient noise at w*", justify="right")
+    table.add_column("theory", justify="right")
+    table.add_column("hovers at ‖w − w*‖", justify="right")
+    for run in result.minibatch:
+        table.add_row(str(run.batch_size), f"{run.grad_noise:.3g}", f"{run.grad_noise_theory:.3g}",
+                      f"{run.final_distance:.3g}")
+    return table
