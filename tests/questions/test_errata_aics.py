@@ -1,7 +1,7 @@
 """Claims of the AICS decks (seeds 000 and 001) that can be checked by computation, checked.
 
 The seeds were written by students. Every claim below is recomputed with real code (numpy, torch, sympy)
-instead of being trusted: 49 claims checked, 13 of them wrong. Each wrong claim has an ``errata`` entry on its
+instead of being trusted: 53 claims checked, 16 of them wrong. Each wrong claim has an ``errata`` entry on its
 card in content/aics-answers.yaml or content/aics-homework.yaml whose ``check`` names the test here; the tests
 of right claims assert what the seed says.
 """
@@ -125,6 +125,23 @@ def test_gradient_descent_stops_in_a_local_minimum():
     assert f(x) > f(grid).min() + 1.0  # ...well above the global minimum
 
 
+def test_k_means_also_stops_in_a_local_optimum():
+    # 2.1: "和 K-means 算法一样，它求解的只是局部最优" — Lloyd's iterations converge to different optima — right.
+    points = np.concatenate([np.full(10, 0.0), np.full(10, 1.0), np.full(5, 10.0), np.full(5, 11.0)])
+
+    def lloyd(centres):
+        centres = np.array(centres, dtype=float)
+        for _ in range(50):
+            labels = np.abs(points[:, None] - centres[None, :]).argmin(axis=1)
+            centres = np.array([points[labels == k].mean() for k in range(len(centres))])
+        labels = np.abs(points[:, None] - centres[None, :]).argmin(axis=1)
+        return float(((points - centres[labels]) ** 2).sum())
+
+    good, stuck = lloyd([0.0, 1.0, 10.5]), lloyd([0.5, 10.0, 11.0])
+    assert good == pytest.approx(2.5)  # {0}, {1}, {10, 11}
+    assert stuck == pytest.approx(5.0)  # {0, 1}, {10}, {11}: a fixed point, twice the optimum
+
+
 def _toy_classification():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(40, 2))
@@ -202,6 +219,18 @@ def test_k_fold_tests_every_sample_once_and_leave_one_out_is_k_equals_n():
 
 
 # --- 000 · Q1: LSTM and RNN gradients ------------------------------------------------------------------------
+
+
+def test_rnn_state_update_is_nonlinear():
+    # Q1 says the plain RNN passes its state on "通过线性方式"; h_t = tanh(W h_{t−1} + U x_t + b) is nonlinear.
+    torch.manual_seed(0)
+    cell = nn.RNNCell(3, 4).double()
+    x = torch.zeros(1, 3, dtype=torch.float64)
+    a, b = torch.randn(1, 4, dtype=torch.float64), torch.randn(1, 4, dtype=torch.float64)
+    zero = cell(x, torch.zeros_like(a))
+    # An affine map f satisfies f(a + b) − f(0) = (f(a) − f(0)) + (f(b) − f(0)); the RNN update does not.
+    assert not torch.allclose(cell(x, a + b) - zero, (cell(x, a) - zero) + (cell(x, b) - zero), atol=1e-3)
+    assert torch.allclose(cell(x, a), torch.tanh(a @ cell.weight_hh.T + cell.bias_hh + cell.bias_ih))
 
 
 def test_tanh_and_sigmoid_derivative_identities():
@@ -421,6 +450,25 @@ def test_broadcasting_does_not_copy_the_smaller_tensor():
     assert m_b.shape == n_b.shape == (2, 3)
     assert m_b.data_ptr() == m.data_ptr() and n_b.data_ptr() == n.data_ptr()
     assert m_b.stride() == (0, 1) and n_b.stride() == (1, 0)
+
+
+def test_broadcasting_stretches_both_operands_to_2x3():
+    # 4.1 says PyTorch broadcasts "较小的矩阵 N … 以适应 M 的形状"; M is [1, 3] and N [2, 1]: both stretch to [2, 3].
+    m, n = _m_and_n()
+    m_b, n_b = torch.broadcast_tensors(m, n)
+    assert (m - n).shape == (2, 3) != m.shape
+    assert m_b.stride()[0] == 0 and n_b.stride()[1] == 0  # M repeated along rows, N along columns
+    assert m.numel() == n.numel() + 1  # N is not "smaller" in any sense that decides broadcasting
+
+
+def test_torch_tensor_is_mutable_and_has_no_placeholder():
+    # 4.4 says torch.tensor defines "不可变的值" for the constant A and a placeholder for B: tensors are mutable
+    # and PyTorch has no constant/placeholder split (that was TensorFlow 1's graph mode).
+    a, b = torch.tensor(5.0), torch.tensor(3.0)
+    a.add_(1.0)
+    assert a.item() == 6.0
+    b.fill_(4.0)
+    assert (a + b).item() == 10.0
 
 
 def test_constant_plus_placeholder_prints_8():
