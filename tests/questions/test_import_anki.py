@@ -33,13 +33,14 @@ def test_anki_fixture_gives_four_cards_with_html_as_markdown_and_tags():
 def test_anki_columns_header_picks_front_and_back_by_name_and_skips_meta_columns():
     text = (
         "#separator:Semicolon\n#html:false\n#guid column:1\n#notetype column:2\n"
-        "#columns:guid;notetype;Back;Front\n#tags:aics\n"
+        "#columns:guid;notetype;Back;Front\n#tags:aics\n#deck:AICS::Chapter 3\n"
         "abc;Basic;答案 <b>不是</b> HTML;问题一\n"
     )
     notes = read_anki_text(text, Path("a.txt"))
     assert [(note.question, note.answer, note.line, note.tags) for note in notes.notes] == [
-        ("问题一", "答案 <b>不是</b> HTML", 7, ("aics",))
+        ("问题一", "答案 <b>不是</b> HTML", 8, ("aics",))
     ]
+    assert notes.title == "AICS::Chapter 3"
 
 
 def test_anki_comment_lines_and_blank_lines_are_not_cards():

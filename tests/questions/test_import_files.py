@@ -23,6 +23,12 @@ FIXTURES = Path(__file__).parent / "fixtures"
         # Older Anki exports have no header: tab-separated lines.
         ("export.txt", "front\tback\n", "anki"),
         ("notes.txt", "## 问\n答\n", "markdown"),
+        # A file that opens with a heading is Markdown even with tabs in its text.
+        ("notes.txt", "# 标题\n## 问\nshape\t(3, 4)\n", "markdown"),
+        # Tabs inside a code block do not make an Anki export.
+        ("notes.txt", "前言\n## 问\n```\nall:\tbuild\n```\n", "markdown"),
+        # A heading with no text is still a heading: the Markdown reader reports it with its line.
+        ("notes.md", "##\n答\n", "markdown"),
         ("notes.txt", "just some prose\n", None),
     ],
 )

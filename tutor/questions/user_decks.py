@@ -15,11 +15,11 @@ loads it like any other deck. Three promises hold:
 - **All or nothing.** Every file is read and every deck computed and checked before anything is written; each
   deck file is then written to a temporary file and moved into place with ``os.replace``.
 
-Deck names default to the Markdown title, else the file name, as a slug of ASCII letters, digits and ``-``.
-Chinese has no ASCII spelling without a pinyin dictionary (not a dependency), so a title with no Latin
-letter (``# 卷积神经网络``) falls back to the file name (``cnn-notes.md`` → ``cnn-notes``), and a file name with
-none either (``笔记.md``) to ``notes-<8 hex digits of the title or name>``: stable across re-imports, and
-``--deck NAME`` gives a friendlier one.
+Deck names default to the Markdown title (or the Anki ``#deck:`` header), else the file name, as a slug of
+ASCII letters, digits and ``-``. Chinese has no ASCII spelling without a pinyin dictionary (not a dependency),
+so a title with no Latin letter (``# 卷积神经网络``) falls back to the file name (``cnn-notes.md`` →
+``cnn-notes``), and a file name with none either (``笔记.md``) to ``notes-<8 hex digits of the title or
+name>``: stable across re-imports, and ``--deck NAME`` gives a friendlier one.
 """
 
 import hashlib

@@ -1,12 +1,12 @@
 """The Anki plain-text export ("Notes in Plain Text" / "Cards in Plain Text", ``.txt``).
 
 Such a file starts with header lines (``#separator:tab``, ``#html:true``, ``#columns:Front<TAB>Back``,
-``#tags:…``, ``#guid column:1``, ``#notetype column:2``, ``#deck column:3``, ``#tags column:6``), as Anki
-itself writes and reads them; then one note per record, fields separated by the separator and quoted like CSV
-when they hold the separator, quotes or line breaks. The question is the field labelled Front/Question (else
-the first field that is not a guid, note type, deck or tags column), the answer the field labelled
-Back/Answer (else the next one); further fields (Back Extra and the like) are not imported. HTML fields become
-Markdown through markdownify: ``<br>`` a line break (a run of them a paragraph break), ``<b>`` bold, lists,
+``#tags:…``, ``#deck:…``, which names the tutor deck, ``#guid column:1``, ``#notetype column:2``,
+``#deck column:3``, ``#tags column:6``), as Anki itself writes and reads them; then one note per record,
+fields separated by the separator and quoted like CSV when they hold the separator, quotes or line breaks.
+The question is the field labelled Front/Question (else the first field that is not a guid, note type,
+deck or tags column), the answer the field labelled Back/Answer (else the next one); further fields (Back
+Extra and the like) are not imported. HTML fields become Markdown through markdownify: ``<br>`` a line break (a run of them a paragraph break), ``<b>`` bold, lists,
 tables, ``<pre>`` code, and ``&nbsp;`` and every other entity their character. MathJax ``\\(…\\)`` and
 ``\\[…\\]`` pass through unchanged, and the terminal renderer reads them as math.
 """
@@ -51,6 +51,8 @@ class AnkiHeader:
     """The column labels of ``#columns:``."""
     tags: tuple[str, ...] = ()
     """Tags given to every note (``#tags:``)."""
+    deck: str | None = None
+    """The Anki deck every note goes to (``#deck:``); it names the tutor deck as a Markdown title does."""
     meta_columns: dict[str, int] = field(default_factory=dict)
     """1-based column of the guid, note type, deck and tags, keyed ``guid column`` etc."""
 
@@ -119,6 +121,7 @@ def parse_header(lines: list[str], path: Path) -> AnkiHeader:
         html=html,
         columns=columns,
         tags=tuple(values.get("tags", "").split()),
+        deck=values.get("deck", "").strip() or None,
         meta_columns=meta,
     )
 
@@ -217,4 +220,4 @@ def read_anki_text(text: str, path: Path) -> NoteFile:
         if tags_column is not None and tags_column <= len(row):
             tags += tuple(tag for tag in row[tags_column - 1].split() if tag not in header.tags)
         notes.append(Note(question=question, answer=answer, line=line, tags=tags))
-    return NoteFile(path=path, format="anki", title=None, notes=tuple(notes))
+    return NoteFile(path=path, format="anki", title=header.deck, notes=tuple(notes))

@@ -2,12 +2,14 @@
 
 - An Anki header line (``#separator:``, ``#html:``, ``#columns:`` …) at the top: the Anki export.
 - ``.md`` / ``.markdown``: Markdown when it has a heading, else Q/A text when it has a ``Q:``/``问：`` line.
-- Any other name (``.txt`` usually): Q/A text when a line starts with ``Q:`` or ``问：``; else the Anki export
-  when lines hold tab-separated fields (older exports have no header); else Markdown when it has a heading.
+- Any other name (``.txt`` usually): Q/A text when a line starts with ``Q:`` or ``问：``; else Markdown when
+  the file opens with a heading; else the Anki export when a line outside code blocks holds tab-separated
+  fields (older exports have no header); else Markdown when it has a heading.
 
 A file that matches none of them, or whose reader finds no card, is refused with the reason.
 """
 
+import re
 from pathlib import Path
 
 from tutor.errors import NoteImportError
@@ -20,12 +22,16 @@ from tutor.questions.readers.qa_text import QUESTION_LINE, read_qa_text
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
 """File name extensions that mean Markdown."""
 
+_OPENING_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]")
 _READERS = {"markdown": read_markdown, "qa": read_qa_text, "anki": read_anki_text}
 _WHAT = "Markdown headings, Q:/A: (问：/答：) lines, or an Anki plain-text export"
 
 
 def _has_heading(text: str) -> bool:
-    probe = read_markdown(text, Path("-"))
+    try:
+        probe = read_markdown(text, Path("-"))
+    except NoteImportError:
+        return True  # headings, one of them malformed: the Markdown reader will say where
     return bool(probe.notes) or probe.title is not None
 
 
@@ -45,7 +51,10 @@ def detect_format(path: Path, text: str) -> str | None:
         return "qa" if _has_question_line(lines) else None
     if _has_question_line(lines):
         return "qa"
-    if any("\t" in line and line.split("\t", 1)[0].strip() for line in lines):
+    if _OPENING_HEADING.match(first) and _has_heading(text):
+        return "markdown"
+    code = in_code_fence(lines)
+    if any(not fenced and "\t" in line and line.split("\t", 1)[0].strip() for line, fenced in zip(lines, code)):
         return "anki"
     return "markdown" if _has_heading(text) else None
 

@@ -27,6 +27,6 @@ class NoteFile:
     format: str
     """``markdown``, ``qa`` or ``anki``."""
     title: str | None
-    """The Markdown ``#`` title, which names the deck; None for the other formats or without a title."""
+    """What names the deck: the Markdown ``#`` title or the Anki ``#deck:`` header; None without one."""
     notes: tuple[Note, ...]
     """The notes in file order."""
