@@ -6,9 +6,10 @@ Such a file starts with header lines (``#separator:tab``, ``#html:true``, ``#col
 fields separated by the separator and quoted like CSV when they hold the separator, quotes or line breaks.
 The question is the field labelled Front/Question (else the first field that is not a guid, note type,
 deck or tags column), the answer the field labelled Back/Answer (else the next one); further fields (Back
-Extra and the like) are not imported. HTML fields become Markdown through markdownify: ``<br>`` a line break (a run of them a paragraph break), ``<b>`` bold, lists,
-tables, ``<pre>`` code, and ``&nbsp;`` and every other entity their character. MathJax ``\\(…\\)`` and
-``\\[…\\]`` pass through unchanged, and the terminal renderer reads them as math.
+Extra and the like) are not imported. HTML fields become Markdown through markdownify: ``<br>`` a line
+break (a run of them a paragraph break), ``<b>`` bold, lists, tables, ``<pre>`` code, and ``&nbsp;`` and
+every other entity their character. MathJax ``\\(…\\)`` and ``\\[…\\]`` pass through unchanged, and the
+terminal renderer reads them as math.
 """
 
 import csv
