@@ -1,0 +1,301 @@
+"""Ring all-reduce in real gloo worker processes, against numpy sums and the chunk sizes' closed forms."""
+
+import functools
+import io
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tutor.demos.allreduce.compute import compute
+from tutor.demos.allreduce.launch import WorkerError, free_port, run_local
+from tutor.demos.allreduce.schedule import bytes_sent, chunk_bounds, ring_schedule
+from tutor.demos.allreduce.worker import rank_input
+from tutor.errors import DemoParameterError
+
+WORKER_MODULE = "tutor.demos.allreduce.worker"
+
+# (p, n, segment bytes): odd p with a ragged split; n < p (an empty chunk); p=2, where both neighbours are the
+# same rank; and chunks cut into several ragged segments, so the pipeline overlaps steps.
+CASES = [(3, 10, 1 << 20), (3, 2, 1 << 20), (2, 5, 1 << 20), (4, 61, 12)]
+
+
+@functools.cache
+def run(world_size: int, elements: int, segment_bytes: int):
+    return compute(world_size=world_size, elements=elements, seed=7, segment_bytes=segment_bytes)
+
+
+def numpy_sum(world_size: int, elements: int) -> np.ndarray:
+    return np.sum([rank_input(7, rank, elements).astype(np.float64) for rank in range(world_size)], axis=0)
+
+
+def array_split_sizes(elements: int, world_size: int) -> list[int]:
+    return [len(part) for part in np.array_split(np.arange(elements), world_size)]
+
+
+def worker_children() -> list[int]:
+    """Children of this process that are ranks, or zombies (a rank not reaped)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        state, ppid = stat.rsplit(")", 1)[1].split()[:2]
+        if int(ppid) == os.getpid() and (WORKER_MODULE in cmdline or state == "Z"):
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: f"p{case[0]}-n{case[1]}-seg{case[2]}")
+def test_every_rank_ends_with_the_numpy_sum(case):
+    p, n, _ = case
+    result = run(*case)
+    expected = numpy_sum(p, n)
+    for buffer in result.trace.steps[-1].buffers:
+        np.testing.assert_allclose(buffer, expected, rtol=0, atol=1e-5)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: f"p{case[0]}-n{case[1]}-seg{case[2]}")
+def test_the_ring_takes_two_p_minus_one_steps(case):
+    p = case[0]
+    result = run(*case)
+    assert result.steps == 2 * (p - 1)
+    assert [step.phase for step in result.trace.steps] == ["reduce-scatter"] * (p - 1) + ["all-gather"] * (p - 1)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: f"p{case[0]}-n{case[1]}-seg{case[2]}")
+def test_each_rank_sends_all_chunks_but_two_of_the_data(case):
+    # Reduce-scatter sends every chunk but (r+1) mod p, all-gather every chunk but (r+2) mod p:
+    # 2n − c[r+1] − c[r+2] floats, which is 2(p−1)/p·n up to the rounding of the chunk sizes.
+    p, n, _ = case
+    sizes = array_split_sizes(n, p)
+    result = run(*case)
+    for rank, counted in enumerate(result.bytes_sent_per_rank):
+        assert counted == 4 * (2 * n - sizes[(rank + 1) % p] - sizes[(rank + 2) % p])
+        assert abs(counted - 2 * (p - 1) / p * n * 4) < 2 * 4
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: f"p{case[0]}-n{case[1]}-seg{case[2]}")
+def test_the_ring_agrees_with_gloo_all_reduce(case):
+    # Same float32 numbers summed in another order: they differ by rounding only.
+    assert run(*case).max_abs_error <= 1e-5
+
+
+def test_after_the_first_step_a_rank_holds_its_chunk_plus_its_left_neighbours():
+    p, n, segment = CASES[0]
+    result = run(*CASES[0])
+    bounds = np.cumsum([0] + array_split_sizes(n, p))
+    first = result.trace.steps[0]
+    for rank in range(p):
+        chunk = (rank - 1) % p
+        lo, hi = bounds[chunk], bounds[chunk + 1]
+        expected = rank_input(7, rank, n)[lo:hi].astype(np.float64) + rank_input(7, (rank - 1) % p, n)[lo:hi]
+        np.testing.assert_allclose(first.buffers[rank][lo:hi], expected, atol=1e-6)
+        assert first.holders[rank][chunk] == tuple(sorted({rank, (rank - 1) % p}))
+
+
+def test_after_reduce_scatter_rank_r_holds_the_complete_chunk_r_plus_one():
+    p = 4
+    result = run(*CASES[3])
+    last_reduce = result.trace.steps[p - 2]
+    for rank in range(p):
+        assert last_reduce.holders[rank][(rank + 1) % p] == tuple(range(p))
+        assert sum(len(ranks) == p for ranks in last_reduce.holders[rank]) == 1
+    assert all(ranks == tuple(range(p)) for chunks in result.trace.steps[-1].holders for ranks in chunks)
+
+
+def test_the_json_carries_the_scripting_contract():
+    data = json.loads(json.dumps(run(*CASES[0]).to_dict()))
+    assert {"world_size", "elements", "steps", "bytes_sent_per_rank", "max_abs_error", "trace"} <= data.keys()
+    assert (data["world_size"], data["elements"], data["steps"]) == (3, 10, 4)
+    assert len(data["trace"]["steps"]) == 4
+
+
+@pytest.mark.parametrize(("elements", "world_size"), [(10, 3), (2, 3), (0, 4), (64, 4), (7, 64)])
+def test_chunks_are_cut_as_numpy_array_split_cuts(elements, world_size):
+    bounds = chunk_bounds(elements, world_size)
+    assert [bounds[c + 1] - bounds[c] for c in range(world_size)] == array_split_sizes(elements, world_size)
+
+
+@pytest.mark.parametrize("world_size", [2, 3, 5, 8])
+def test_each_phase_sends_every_chunk_but_one_and_receives_what_the_left_neighbour_sent(world_size):
+    p = world_size
+    schedules = [ring_schedule(rank, p) for rank in range(p)]
+    for rank, steps in enumerate(schedules):
+        reduce_scatter, all_gather = steps[: p - 1], steps[p - 1 :]
+        assert sorted(step.sends for step in reduce_scatter) == sorted(set(range(p)) - {(rank + 1) % p})
+        assert sorted(step.sends for step in all_gather) == sorted(set(range(p)) - {(rank + 2) % p})
+        for step in steps:
+            assert step.receives == schedules[(rank - 1) % p][step.index].sends
+
+
+@pytest.mark.parametrize(("elements", "world_size"), [(10, 3), (2, 5), (1000, 7), (12, 4)])
+def test_closed_form_bytes_are_within_two_elements_of_two_p_minus_one_over_p(elements, world_size):
+    ideal = 2 * (world_size - 1) / world_size * elements * 4
+    for rank in range(world_size):
+        assert abs(bytes_sent(rank, elements, world_size) - ideal) < 8
+
+
+def test_a_busy_port_is_refused_with_a_clear_message():
+    with socket.socket() as listener:
+        listener.bind(("", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        with pytest.raises(DemoParameterError, match=f"--port {port} is already in use"):
+            compute(world_size=2, elements=4, port=port)
+    assert worker_children() == []
+
+
+def test_no_worker_is_left_after_a_run():
+    run(*CASES[0])
+    assert worker_children() == []
+
+
+def test_a_killed_worker_ends_the_run_with_one_line_and_no_worker_left():
+    outcome = {}
+
+    def target():
+        try:
+            compute(world_size=3, elements=10)
+        except WorkerError as error:
+            outcome["error"] = error
+
+    runner = threading.Thread(target=target)
+    runner.start()
+    deadline = time.monotonic() + 30
+    while not (children := worker_children()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.kill(children[0], signal.SIGKILL)
+    runner.join(timeout=60)
+    message = str(outcome["error"])
+    assert "killed by SIGKILL" in message and "\n" not in message
+    assert worker_children() == []
+
+
+def test_an_error_inside_the_ranks_is_reported_as_one_line():
+    job = {"elements": 10, "seed": 0, "segment_bytes": 0, "bench": False}
+    with pytest.raises(WorkerError) as raised:
+        run_local(job, world_size=2, port=free_port(), timeout_s=60)
+    # both ranks fail alike; whichever ends first is named
+    assert re.fullmatch(r"rank [01] failed: ValueError: segment_bytes must be positive, not 0", str(raised.value))
+    assert worker_children() == []
+
+
+def test_ranks_that_run_past_the_time_limit_are_stopped():
+    job = {"elements": 10, "seed": 0, "segment_bytes": 1 << 20, "bench": False}
+    with pytest.raises(WorkerError, match=r"did not finish within 0\.2 s"):
+        run_local(job, world_size=2, port=free_port(), timeout_s=0.2)
+    assert worker_children() == []
+
+
+def test_compute_imports_neither_torch_nor_the_views():
+    # The launcher only starts processes: torch loads in the ranks, Rich and Textual only in the views.
+    code = (
+        "import sys, tutor.demos.allreduce.compute\n"
+        "print(sorted(m for m in ('torch', 'rich', 'textual') if m in sys.modules))"
+    )
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert output.strip() == "[]"
+
+
+def test_under_torchrun_each_process_is_one_rank_and_returns_the_whole_result(tmp_path):
+    script = tmp_path / "rank.py"
+    script.write_text(
+        "import json, os, sys\n"
+        "from tutor.demos.allreduce.compute import compute\n"
+        "result = compute(elements=5, seed=7)\n"
+        f"open(os.path.join({str(tmp_path)!r}, 'rank' + os.environ['RANK'] + '.json'), 'w')"
+        ".write(json.dumps(result.to_dict()))\n"
+    )
+    command = [sys.executable, "-m", "torch.distributed.run", "--nproc-per-node", "2",
+               "--master-addr", "127.0.0.1", "--master-port", str(free_port()), str(script)]
+    env = dict(os.environ, GLOO_SOCKET_IFNAME="lo", OMP_NUM_THREADS="1")
+    subprocess.run(command, check=True, capture_output=True, env=env, timeout=120)
+    results = [json.loads((tmp_path / f"rank{rank}.json").read_text()) for rank in range(2)]
+    assert results[0] == results[1]
+    assert (results[0]["launcher"], results[0]["world_size"], results[0]["steps"]) == ("torchrun", 2, 2)
+    expected = numpy_sum(2, 5)
+    for buffer in results[0]["trace"]["steps"][-1]["buffers"]:
+        np.testing.assert_allclose(buffer, expected, atol=1e-5)
+
+
+def test_the_terminal_view_off_a_terminal_prints_the_schedule_and_the_numbers():
+    from rich.console import Console
+
+    from tutor.demos.allreduce.terminal import show
+
+    result = run(*CASES[0])
+    stream = io.StringIO()
+    show(result, Console(file=stream, width=140, force_terminal=False))
+    text = stream.getvalue()
+    assert "c0→r1 c2←r2" in text  # rank 0's first step: its chunk 0 out, chunk 2 in
+    assert "4 steps = 2(p−1) with p=3" in text
+    for count in result.bytes_sent_per_rank:
+        assert str(count) in text
+
+
+def test_the_terminal_animation_plays_every_step(monkeypatch):
+    from rich.console import Console
+
+    from tutor.demos.allreduce import terminal
+
+    monkeypatch.setattr(terminal.time, "sleep", lambda seconds: None)
+    result = run(*CASES[0])
+    stream = io.StringIO()
+    terminal.show(result, Console(file=stream, width=140, force_terminal=True))
+    text = stream.getvalue()
+    for index in range(1, 5):
+        assert f"step {index}/4" in text
+
+
+async def test_the_app_view_computes_in_a_worker_and_plays_the_ring():
+    from textual.app import App
+
+    from tutor.demos.allreduce.widget import make_widget
+
+    view = make_widget({"world_size": 2, "elements": 3})
+
+    class Host(App):
+        def compose(self):
+            yield view
+
+    async with Host().run_test(size=(120, 50)) as pilot:
+        deadline = time.monotonic() + 60
+        while view.result is None and time.monotonic() < deadline:
+            await pilot.pause(0.1)
+        await pilot.pause(0.2)
+        assert view.result.steps == 2
+        from rich.console import Console
+
+        shown = io.StringIO()
+        Console(file=shown, width=120).print(view.query_one("#allreduce-ring").content)
+        assert "p=2 · n=3" in shown.getvalue() or "step " in shown.getvalue()
+    assert worker_children() == []
+
+
+@pytest.mark.slow
+def test_the_bench_reports_bus_bandwidth_and_the_alpha_beta_model():
+    result = compute(world_size=2, elements=4, bench=True)
+    bench = result.bench
+    assert [row.bytes for row in bench.rows] == [1024 * 4**k for k in range(9)]
+    assert bench.alpha_s > 0 and bench.beta_bytes_per_s > 0
+    for row in bench.rows:
+        for method in ("ring", "gloo", "parameter_server"):
+            # nccl-tests: busbw = algbw · 2(p−1)/p, which is algbw itself at p = 2
+            assert row.busbw(method) == pytest.approx(row.bytes / getattr(row, f"{method}_s"))
+        assert row.model_s == pytest.approx(2 * bench.alpha_s + row.bytes / bench.beta_bytes_per_s)
+    data = result.to_dict()
+    assert len(data["bench"]) == 9 and data["alpha_beta"]["alpha_s"] == bench.alpha_s

@@ -1,0 +1,27 @@
+"""Play the all-reduce in a terminal: every chunk moving between ranks, step by step, with the partial sums."""
+
+import time
+
+from rich.console import Console
+from rich.live import Live
+
+from tutor.demos.allreduce.compute import Result
+from tutor.demos.allreduce.frames import FPS, MAX_ANIMATED_RANKS, ring_frame, ring_frames, step_table, summary
+
+
+def show(result: Result, console: Console) -> None:
+    """Animate ``result`` with Rich Live, then print the numbers.
+
+    Not on a terminal (a pipe, a file), nothing sleeps: the step table, the final state and the numbers.
+    """
+    drawable = result.world_size <= MAX_ANIMATED_RANKS
+    if console.is_terminal and drawable:
+        with Live(console=console, refresh_per_second=FPS, auto_refresh=False) as live:
+            for frame, seconds in ring_frames(result):
+                live.update(frame, refresh=True)
+                time.sleep(seconds)
+    else:
+        console.print(step_table(result))
+        if drawable:
+            console.print(ring_frame(result, len(result.trace.steps) - 1, 1.0))
+    console.print(summary(result))
