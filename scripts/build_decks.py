@@ -32,10 +32,15 @@ SEEDS = {
 HAND_FIELDS = ("tags", "key_points", "demos", "errata")
 
 
+def deck_path(seed_file: str, name: str) -> Path:
+    """Return the deck file of a seed: ``content/<seed number>-<deck name>.yaml``, so files sort in corpus order."""
+    return ROOT / "content" / f"{seed_file[:3]}-{name}.yaml"
+
+
 def build_deck(seed: Path, module: str, name: str, title: str) -> Deck:
     """Read one seed with its reader and merge the hand-written fields of the current deck file."""
     reader = importlib.import_module(module)
-    target = ROOT / "content" / f"{name}.yaml"
+    target = deck_path(seed.name, name)
     current = {card.id: card for card in load_deck(target).cards} if target.exists() else {}
     cards = []
     for raw in reader.read(seed):
@@ -62,7 +67,7 @@ def main() -> None:
         if args.only and file not in args.only:
             continue
         deck = build_deck(args.seeds / file, module, name, title)
-        (ROOT / "content" / f"{name}.yaml").write_text(dump_deck(deck), encoding="utf-8")
+        deck_path(file, name).write_text(dump_deck(deck), encoding="utf-8")
         print(f"{name}: {len(deck.cards)} cards")
 
 

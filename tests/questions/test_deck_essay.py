@@ -7,7 +7,7 @@ import pytest
 
 from tutor.questions.deck import load_deck
 
-DECK = Path(__file__).resolve().parents[2] / "content" / "ai-compute-modes.yaml"
+DECK = Path(__file__).resolve().parents[2] / "content" / "003-ai-compute-modes.yaml"
 SEED_FILE = "003_de5aec50b658a3a1.txt"
 SEED_LINES = 413
 TAGS = {"optimization", "cnn", "rnn", "attention", "generative", "frameworks", "distributed", "hardware",

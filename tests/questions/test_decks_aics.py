@@ -16,13 +16,13 @@ TAGS = {
 
 # deck file -> (deck name, seed file, number of cards the issue asks for, id pattern)
 DECKS = {
-    "aics-answers.yaml": (
+    "000-aics-answers.yaml": (
         "aics-answers",
         "000_d1e2c6fd8dc6d6a6.txt",
         29,  # 7 ➤ sub-questions under 第一问…第五问, 18 homework questions 2.1…5.4, Q1…Q4
         re.compile(r"^c000-(\d+-\d+|hw-\d\.\d|q\d)$"),
     ),
-    "aics-homework.yaml": (
+    "001-aics-homework.yaml": (
         "aics-homework",
         "001_afbe78144d1a8b4d.txt",
         27,  # every homework question, not the numbered sub-points of answers

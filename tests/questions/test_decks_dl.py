@@ -23,7 +23,7 @@ DECKS = {
 
 
 def _deck(name: str) -> Deck:
-    return load_deck(CONTENT / f"{name}.yaml")
+    return load_deck(next(CONTENT.glob(f"???-{name}.yaml")))
 
 
 @pytest.mark.parametrize("name", DECKS)

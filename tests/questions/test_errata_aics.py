@@ -2,7 +2,7 @@
 
 The seeds were written by students. Every claim below is recomputed with real code (numpy, torch, sympy)
 instead of being trusted: 53 claims checked, 16 of them wrong. Each wrong claim has an ``errata`` entry on its
-card in content/aics-answers.yaml or content/aics-homework.yaml whose ``check`` names the test here; the tests
+card in content/000-aics-answers.yaml or content/001-aics-homework.yaml whose ``check`` names the test here; the tests
 of right claims assert what the seed says.
 """
 
@@ -836,7 +836,7 @@ def test_transformer_layer_saves_far_more_than_one_hidden_state_per_layer():
 
 def _errata() -> list[tuple[str, Erratum]]:
     found = []
-    for name in ("aics-answers.yaml", "aics-homework.yaml"):
+    for name in ("000-aics-answers.yaml", "001-aics-homework.yaml"):
         for card in load_deck(CONTENT / name).cards:
             found.extend((card.id, erratum) for erratum in card.errata)
     return found

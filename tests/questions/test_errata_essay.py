@@ -1,4 +1,4 @@
-"""Checks, by computation, the numerical claims of the essay seed 003 (AI计算模式) behind content/ai-compute-modes.yaml.
+"""Checks, by computation, the numerical claims of the essay seed 003 (AI计算模式) behind content/003-ai-compute-modes.yaml.
 
 Each test recomputes one claim of the essay with real code (torch layers and their parameter counts, numpy
 simulations of ring all-reduce and pipeline schedules, k-means, autograd) and asserts the truth. 46 claims are
@@ -34,7 +34,7 @@ from torch.nn import functional as F
 
 from tutor.questions.deck import load_deck
 
-DECK = Path(__file__).resolve().parents[2] / "content" / "ai-compute-modes.yaml"
+DECK = Path(__file__).resolve().parents[2] / "content" / "003-ai-compute-modes.yaml"
 TABLE_TOLERANCE = 0.05
 """The essay's table rounds parameter counts (60k, 7M, 25.5M); a count within 5% is what it states."""
 
