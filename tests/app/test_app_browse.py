@@ -1,0 +1,81 @@
+"""Browse and search end to end: the card list, Chinese-aware search as you type, a card with its history."""
+
+from tutor.app.app import build_app
+from tutor.app.screens.browse import BrowseScreen
+from tutor.app.screens.card import CardScreen
+from tutor.app.screens.home import HomeScreen
+from tutor.questions.search import search
+
+SIZE = (100, 30)
+
+
+async def open_browse(pilot) -> BrowseScreen:
+    await pilot.press("b")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    return pilot.app.screen
+
+
+async def test_browse_lists_every_card_of_the_library(data_dir, study_library):
+    app = build_app(data_dir, library=study_library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_browse(pilot)
+        assert isinstance(screen, BrowseScreen)
+        assert [card.id for card in screen.shown] == ["t-pool", "t-sigmoid", "t-relu"]
+
+
+async def test_search_as_you_type_shows_the_engine_ranking(data_dir):
+    app = build_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_browse(pilot)
+        await pilot.press("slash")
+        for character in "梯度消失":
+            await pilot.press(character)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        expected = [hit.card.id for hit in search(app.library.cards, "梯度消失")]
+        assert expected  # the corpus has cards about it
+        assert [card.id for card in screen.shown] == expected
+
+
+async def test_the_deck_filter_limits_the_list_to_one_deck(data_dir):
+    app = build_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_browse(pilot)
+        screen.query_one("#deck-filter").value = "study"
+        await pilot.pause()
+        assert [card.id for card in screen.shown] == ["t-pool", "t-sigmoid", "t-relu"]
+
+
+async def test_opening_a_found_card_shows_it_with_its_review_history(data_dir, screen_text):
+    app = build_app(data_dir)
+    app.study.rate("t-relu", "good", duration_ms=4000)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_browse(pilot)
+        await pilot.press("slash")
+        for character in "ReLU 死亡":
+            await pilot.press(character if character != " " else "space")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.shown[0].id == "t-relu"
+        await pilot.press("tab", "tab", "enter")  # search box → deck filter → card list, then open
+        assert isinstance(app.screen, CardScreen)
+        assert app.screen.card.id == "t-relu"
+        text = screen_text(app)
+        assert "1 reviews" in text and "good" in text
+        assert "next due in 10m" in text  # a new card rated good enters learning for py-fsrs's 10-minute step
+        await pilot.press("escape")
+        assert app.screen is screen
+
+
+async def test_s_on_a_card_suspends_it_and_s_again_unsuspends_it(data_dir):
+    app = build_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(CardScreen(app.library.card("t-pool")))
+        await pilot.pause()
+        await pilot.press("s")
+        assert app.study.card_state("t-pool").suspended
+        await pilot.press("s")
+        assert not app.study.card_state("t-pool").suspended
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)

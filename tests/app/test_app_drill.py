@@ -1,0 +1,117 @@
+"""A whole drill end to end: setup, typed answers graded by the engine, the report, and the schedule choice."""
+
+from tutor.app.app import build_app
+from tutor.app.screens.drill import DrillScreen
+from tutor.app.screens.drill_report import DrillReportScreen
+from tutor.app.screens.drill_setup import DrillSetupScreen
+from tutor.app.screens.home import HomeScreen
+from tutor.engine.grading import grade_answer
+
+SIZE = (100, 30)
+
+
+async def type_answer(pilot, text: str) -> None:
+    """Type ``text`` into the focused answer box, key by key as a learner would."""
+    for character in text:
+        await pilot.press(character if character != " " else "space")
+
+
+async def test_the_command_line_options_fill_the_drill_form(data_dir):
+    app = build_app(data_dir, "drill", deck=["study"], tag=["fundamentals"], count=2, minutes=5.0)
+    async with app.run_test(size=SIZE):
+        screen = app.screen
+        assert isinstance(screen, DrillSetupScreen)
+        assert list(screen.query_one("#drill-decks").selected) == ["study"]
+        assert list(screen.query_one("#drill-tags").selected) == ["fundamentals"]
+        assert screen.query_one("#drill-count").value == "2"
+        assert screen.query_one("#drill-minutes").value == "5"
+
+
+async def test_a_whole_drill_grades_each_answer_and_reports_by_tag(data_dir, screen_text):
+    app = build_app(data_dir, "drill", deck=["study"], count=3)
+    answers = {"t-pool": "下采样 减少参数和计算量 扩大感受野 不变性", "t-sigmoid": "最大是0.25，连乘导致梯度消失", "t-relu": "不知道"}
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+s")
+        screen = app.screen
+        assert isinstance(screen, DrillScreen)
+        drill = screen.drill
+        assert sorted(card.id for card in drill.questions) == sorted(answers)
+        for card in drill.questions:
+            assert app.screen.card.id == card.id
+            await type_answer(pilot, answers[card.id])
+            await pilot.press("ctrl+s")  # grade: feedback after each question is the default
+            expected = grade_answer(card, answers[card.id])
+            assert f"score {100 * expected.score:.0f}%" in screen_text(app)
+            await pilot.press("ctrl+s")  # next question (or the report after the last)
+        assert isinstance(app.screen, DrillReportScreen)
+        report = drill.report()
+        assert report.answered == 3
+        assert {tag.tag for tag in report.by_tag} == {"cnn", "fundamentals"}
+        text = screen_text(app)
+        assert "drill done" in text and "answered 3/3" in text
+        await pilot.press("k")
+        assert drill.finished
+        # Drill answers are logged (mode drill) but, kept apart from the schedule, every card is still new.
+        assert [record.mode for record in app.study.history("t-pool")] == ["drill"]
+        assert app.study.card_state("t-pool").state == "new"
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_applying_a_drill_moves_the_schedule_of_the_answered_cards(data_dir):
+    app = build_app(data_dir, "drill", deck=["study"], count=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+s")
+        card = app.screen.card
+        await type_answer(pilot, "0.25 连乘 梯度消失 下采样")
+        await pilot.press("ctrl+s", "ctrl+s")
+        assert isinstance(app.screen, DrillReportScreen)
+        await pilot.press("a")
+        assert app.screen.drill.report().moved_schedule
+        assert app.study.card_state(card.id).state != "new"
+
+
+async def test_feedback_at_the_end_moves_straight_to_the_next_question(data_dir, screen_text):
+    app = build_app(data_dir, "drill", deck=["study"], count=2)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click("#feedback-end")
+        await pilot.press("ctrl+s")
+        first = app.screen.card.id
+        await type_answer(pilot, "abc")
+        await pilot.press("ctrl+s")
+        assert app.screen.index == 1 and app.screen.card.id != first
+        assert "score" not in screen_text(app)
+        await pilot.press("ctrl+n")  # skip the last question: it scores 0
+        assert isinstance(app.screen, DrillReportScreen)
+        report = app.screen.drill.report()
+        assert (report.questions, report.answered) == (2, 1)
+
+
+async def test_leaving_the_report_without_choosing_keeps_the_schedule(data_dir):
+    app = build_app(data_dir, "drill", deck=["study"], count=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+s")
+        card = app.screen.card
+        await type_answer(pilot, "0.25")
+        await pilot.press("ctrl+s", "ctrl+e")
+        drill = app.screen.drill
+        await pilot.press("escape")
+        assert drill.finished and not drill.report().moved_schedule
+        assert app.study.card_state(card.id).state == "new"
+
+
+async def test_a_drill_with_no_matching_card_is_refused_with_a_message(data_dir):
+    app = build_app(data_dir, "drill", deck=["study"], tag=["distributed"])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, DrillSetupScreen)
+        assert any("no card to drill" in notice.message for notice in app._notifications)
+
+
+async def test_the_countdown_ends_the_drill_when_time_is_up(data_dir):
+    app = build_app(data_dir, "drill", deck=["study"], count=2, minutes=0.01)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, DrillScreen)
+        await pilot.pause(1.5)
+        assert isinstance(app.screen, DrillReportScreen)

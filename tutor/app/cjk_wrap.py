@@ -1,0 +1,40 @@
+"""Line breaking for Chinese text in Rich and Textual.
+
+Rich (and Textual, which reuses Rich's ``divide_line``) breaks lines only at whitespace, so an unspaced run of
+Chinese is one long "word": a sentence that follows an English word jumps to the next line and leaves a ragged
+gap, and table cells are cut with an ellipsis. Chinese may break between any two characters, except that
+closing punctuation (，。）” …) must not start a line and opening punctuation (（“ …) must not end one. This
+module gives Rich's word splitter those break opportunities; it changes where lines break, never the text.
+"""
+
+import re
+from collections.abc import Iterable
+
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+_OPEN = "（「『【《〈〔“‘([{"
+_CLOSE = "，。、；：？！）」』】》〉〕”’…—·％%)\\]},.;:!?"
+_WORD = re.compile(
+    rf"\s*[{re.escape(_OPEN)}]*(?:[{_CJK}]|[^\s{_CJK}]+)[{re.escape(_CLOSE)}]*\s*"
+)
+
+
+def cjk_words(text: str) -> Iterable[tuple[int, int, str]]:
+    """Yield ``(start, end, word)`` like ``rich._wrap.words``, with each CJK character its own word.
+
+    Closing punctuation stays with the character before it and opening punctuation with the one after it.
+    """
+    position = 0
+    while position < len(text):
+        match = _WORD.match(text, position)
+        if match is None or match.end() == position:
+            # Only whitespace is left: Rich's splitter yields nothing for it either.
+            return
+        yield position, match.end(), match.group(0)
+        position = match.end()
+
+
+def install() -> None:
+    """Make Rich's (and so Textual's) line wrapping break Chinese text between characters. Idempotent."""
+    import rich._wrap  # rich==15.0.0 is pinned: ``words`` is the splitter ``divide_line`` calls
+
+    rich._wrap.words = cjk_words

@@ -1,0 +1,140 @@
+"""Browse and search: the cards of a deck (or all), Chinese-aware search as you type, and a card's preview."""
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, OptionList, Select, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from tutor.app.widgets.card_view import CardView
+from tutor.app.widgets.history import CardHistory
+from tutor.clock import now
+from tutor.questions.card import Card
+
+_ALL = "__all__"
+
+
+def card_option(card: Card) -> Option:
+    """A one-line entry of the card list: the question, cut with an ellipsis."""
+    prompt = Text(card.question.replace("\n", " "), no_wrap=True, overflow="ellipsis")
+    return Option(prompt, id=card.id)
+
+
+class BrowseScreen(Screen):
+    """Left: search box, deck filter and matching cards; right: the highlighted card with its history."""
+
+    BINDINGS = [
+        Binding("slash", "focus_search", "Search", key_display="/"),
+        Binding("d", "open_demo", "Demo"),
+        Binding("escape", "back", "Back"),
+        Binding("q", "back", "Back", show=False),
+    ]
+
+    def __init__(self, deck: str | None = None) -> None:
+        super().__init__()
+        self._deck = deck
+        self._shown: list[Card] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        decks = [("all decks", _ALL)] + [(deck.name, deck.name) for deck in self.app.library.decks]
+        with Horizontal(id="browse"):
+            with Vertical(id="browse-left"):
+                yield Input(placeholder="search 搜索 (/)", id="search")
+                yield Select(decks, value=self._deck or _ALL, allow_blank=False, id="deck-filter", compact=True)
+                yield Static(id="match-count")
+                yield OptionList(id="cards")
+            with VerticalScroll(id="browse-preview"):
+                yield CardView(revealed=True, id="preview")
+                yield CardHistory(id="history")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._list_cards()
+        self.query_one("#cards", OptionList).focus()
+
+    @property
+    def shown(self) -> list[Card]:
+        """The cards in the list, in order."""
+        return list(self._shown)
+
+    def _deck_cards(self) -> list[Card]:
+        value = self.query_one("#deck-filter", Select).value
+        library = self.app.library
+        return list(library.cards) if value == _ALL else list(library.deck(value).cards)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._list_cards()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self._list_cards()
+
+    def _list_cards(self) -> None:
+        query = self.query_one("#search", Input).value.strip()
+        cards = self._deck_cards()
+        if not query:
+            self._show_cards(cards, query)
+        else:
+            self._search(cards, query)
+
+    @work(thread=True, exclusive=True, group="search")
+    def _search(self, cards: list[Card], query: str) -> None:
+        # BM25 over every card takes ~40 ms for the corpus and grows with imported decks: off the UI thread.
+        from tutor.questions.search import search
+
+        found = [hit.card for hit in search(cards, query)]
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_cards, found, query)
+
+    def _show_cards(self, cards: list[Card], query: str) -> None:
+        self._shown = cards
+        options = self.query_one("#cards", OptionList)
+        options.set_options(card_option(card) for card in cards)
+        what = f"{len(cards)} cards" if not query else f"{len(cards)} cards match “{query}”, best first"
+        self.query_one("#match-count", Static).update(what)
+        if cards:
+            options.highlighted = 0
+            self._preview(cards[0])
+        else:
+            self.query_one("#browse-preview").display = False
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self._preview(self.app.library.card(event.option.id))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        from tutor.app.screens.card import CardScreen
+
+        self.app.push_screen(CardScreen(self.app.library.card(event.option.id)))
+
+    def _preview(self, card: Card) -> None:
+        self.query_one("#browse-preview").display = True
+        self.query_one("#preview", CardView).show(card, revealed=True)
+        study = self.app.study
+        self.query_one("#history", CardHistory).show(study.card_state(card.id), study.history(card.id), now())
+
+    def highlighted_card(self) -> Card | None:
+        """The card under the list's cursor."""
+        option = self.query_one("#cards", OptionList).highlighted_option
+        return None if option is None else self.app.library.card(option.id)
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_open_demo(self) -> None:
+        """Open the highlighted card's demo (or choose among its demos)."""
+        from tutor.app.screens.demo import open_card_demos
+
+        card = self.highlighted_card()
+        if card is not None:
+            open_card_demos(self.app, card)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

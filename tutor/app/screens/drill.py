@@ -1,0 +1,171 @@
+"""A running drill: one question at a time under the clock, a typed answer, and the grade when the learner wants it."""
+
+import time
+
+from rich.console import Group
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Static, TextArea
+
+from tutor.app.widgets.card_view import CardView
+from tutor.app.widgets.countdown import Countdown
+from tutor.app.widgets.markdown_view import MarkdownView
+from tutor.errors import TutorError
+
+
+def grade_summary(grade) -> Group:
+    """The score, the key points made and missed, in one block (the reference answer is drawn apart)."""
+    score = Text(f"得分 score {100 * grade.score:.0f}%", style="bold green" if grade.score >= 0.8 else "bold yellow")
+    if grade.score < 0.5:
+        score.stylize("bold red")
+    score.append(f"   → rated {grade.rating}", style="dim")
+    lines = [score]
+    if grade.hits:
+        lines.append(Text("✓ made: " + " · ".join(grade.hits), style="green"))
+    if grade.missed:
+        lines.append(Text("✗ missed: " + " · ".join(grade.missed), style="red"))
+    if grade.derived_points:
+        lines.append(Text("(this card has no key points: they were taken from the reference answer)", style="dim"))
+    return Group(*lines)
+
+
+class DrillScreen(Screen):
+    """Asks the drill's questions in order; the report screen replaces it at the end or when time is up."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "submit", "Submit / next"),
+        Binding("ctrl+n", "skip", "Skip"),
+        Binding("ctrl+e", "end", "End drill"),
+        Binding("escape", "end", "End drill", show=False),
+    ]
+
+    def __init__(self, drill, *, feedback_each: bool = True) -> None:
+        super().__init__()
+        self.drill = drill
+        """The engine's running Drill."""
+        self.feedback_each = feedback_each
+        """Show the grade after each answer (True) or only in the report."""
+        self.index = 0
+        """Position of the current question."""
+        self.answers: dict[str, str] = {}
+        """The learner's text for each answered card id."""
+        self._graded = False
+        self._over = False
+        self._shown_at = time.monotonic()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="drill-top"):
+            yield Static(id="drill-progress")
+            left = self.drill.time_left()
+            yield Countdown(None if left is None else left.total_seconds(), id="drill-clock")
+        with VerticalScroll(id="drill-body"):
+            yield CardView(id="drill-question")
+            yield TextArea(id="drill-answer", soft_wrap=True, show_line_numbers=False)
+            yield Static(id="drill-grade")
+            yield MarkdownView(id="drill-reference")
+        with Horizontal(id="drill-actions"):
+            yield Button("Submit (ctrl+s)", id="drill-submit", variant="primary", compact=True)
+            yield Button("Skip (ctrl+n)", id="drill-skip", compact=True)
+            yield Button("End drill (ctrl+e)", id="drill-end", variant="error", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "drill"
+        self.query_one("#drill-answer", TextArea).border_title = "your answer 你的答案"
+        self.query_one("#drill-reference").border_title = "参考答案 reference"
+        self._ask()
+
+    @property
+    def card(self):
+        """The current question's card."""
+        return self.drill.questions[self.index]
+
+    def _ask(self) -> None:
+        self._graded = False
+        questions = self.drill.questions
+        self.query_one("#drill-progress", Static).update(
+            f"question {self.index + 1} / {len(questions)}   ·   answered {len(self.answers)}"
+        )
+        self.query_one("#drill-question", CardView).show(self.card, revealed=False)
+        answer = self.query_one("#drill-answer", TextArea)
+        answer.text = ""
+        answer.read_only = False
+        answer.focus()
+        self.query_one("#drill-grade").display = False
+        self.query_one("#drill-reference").display = False
+        self.query_one("#drill-submit", Button).label = "Submit (ctrl+s)"
+        self.query_one("#drill-skip").display = True
+        self.query_one("#drill-body", VerticalScroll).scroll_home(animate=False)
+        self._shown_at = time.monotonic()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        action = {"drill-submit": "submit", "drill-skip": "skip", "drill-end": "end"}.get(event.button.id or "")
+        if action:
+            event.stop()
+            self.run_action(action)
+
+    def action_submit(self) -> None:
+        """Grade the answer (or, once graded, go on to the next question)."""
+        if self._graded:
+            self._advance()
+            return
+        text = self.query_one("#drill-answer", TextArea).text
+        duration_ms = int(1000 * (time.monotonic() - self._shown_at))
+        try:
+            grade = self.drill.answer(self.card.id, text, duration_ms)
+        except TutorError as error:
+            self.notify(str(error), title="drill", severity="error")
+            if self.drill.expired:
+                self._report()
+            return
+        self.answers[self.card.id] = text
+        if not self.feedback_each:
+            self._advance()
+            return
+        self._graded = True
+        self.query_one("#drill-answer", TextArea).read_only = True
+        grade_view = self.query_one("#drill-grade", Static)
+        grade_view.update(grade_summary(grade))
+        grade_view.display = True
+        reference = self.query_one("#drill-reference", MarkdownView)
+        reference.show(grade.reference)
+        reference.display = True
+        last = self.index + 1 >= len(self.drill.questions)
+        self.query_one("#drill-submit", Button).label = "Report (ctrl+s)" if last else "Next (ctrl+s)"
+        self.query_one("#drill-skip").display = False
+        self.query_one("#drill-submit").focus()
+        self.call_after_refresh(grade_view.scroll_visible, animate=False)
+
+    def action_skip(self) -> None:
+        """Leave this question unanswered (it scores 0) and go on."""
+        if not self._graded:
+            self._advance()
+
+    def _advance(self) -> None:
+        if self.index + 1 >= len(self.drill.questions):
+            self._report()
+            return
+        self.index += 1
+        self._ask()
+
+    def on_countdown_finished(self, event: Countdown.Finished) -> None:
+        event.stop()
+        self.notify("time is up 时间到", severity="warning")
+        self._report()
+
+    def action_end(self) -> None:
+        """End the drill now: the report shows what was answered."""
+        self._report()
+
+    def _report(self) -> None:
+        from tutor.app.screens.drill_report import DrillReportScreen
+
+        if self._over:
+            return
+        self._over = True
+        self.query_one("#drill-clock", Countdown).stop()
+        self.app.switch_screen(DrillReportScreen(self.drill, self.answers, feedback_each=self.feedback_each))

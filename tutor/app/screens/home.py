@@ -1,0 +1,123 @@
+"""Home: the decks with their new / learning / due counts, today's progress, and the way into everything else."""
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Header, Static
+
+_ALL = "__all__"
+
+
+class HomeScreen(Screen):
+    """The first screen: press r to review what is due, or pick a deck and press enter to review only it."""
+
+    BINDINGS = [
+        Binding("r", "review", "Review"),
+        Binding("d", "drill", "Drill"),
+        Binding("b", "browse", "Browse"),
+        Binding("s", "stats", "Stats"),
+        Binding("m", "demos", "Demos"),
+        Binding("q", "app.quit", "Quit"),
+        Binding("escape", "app.quit", "Quit", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="home-body"):
+            yield Static(id="today")
+            yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+            with Horizontal(id="entries"):
+                yield Button("r Review", id="go-review", variant="primary", compact=True)
+                yield Button("d Drill", id="go-drill", compact=True)
+                yield Button("b Browse", id="go-browse", compact=True)
+                yield Button("s Stats", id="go-stats", compact=True)
+                yield Button("m Demos", id="go-demos", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#decks", DataTable)
+        table.add_column("deck", key="deck")
+        table.add_column("title", key="title")
+        for key in ("cards", "new", "learning", "due"):
+            table.add_column(key, key=key)
+        self.refresh_counts()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        # Back from a review or a drill: the counts have moved.
+        self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        """Redraw the deck table and today's line from the engine."""
+        study = self.app.study
+        counts = study.deck_counts()
+        table = self.query_one("#decks", DataTable)
+        selected = table.cursor_row
+        table.clear()
+        totals = [0, 0, 0, 0]
+        for deck in self.app.library.decks:
+            count = counts.get(deck.name)
+            row = [len(deck.cards), count.new if count else 0, count.learning if count else 0, count.due if count else 0]
+            totals = [total + value for total, value in zip(totals, row)]
+            table.add_row(deck.name, deck.title, *_numbers(row), key=deck.name)
+        table.add_row(Text("all decks", style="bold"), "", *_numbers(totals, bold=True), key=_ALL)
+        table.move_cursor(row=min(selected, table.row_count - 1))
+        due_now = totals[1] + totals[2] + totals[3]
+        self.query_one("#go-review", Button).label = f"r Review ({due_now})"
+        self.query_one("#today", Static).update(_today_line(study.reviews_today(), due_now))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        key = event.row_key.value
+        self.app.open_review(None if key == _ALL else [key])
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.run_action(event.button.id.removeprefix("go-"))
+
+    def action_review(self) -> None:
+        """Review every due card (r), whatever deck row is selected: enter on a row reviews only that deck."""
+        self.app.open_review(None)
+
+    def action_drill(self) -> None:
+        from tutor.app.screens.drill_setup import DrillSetupScreen
+
+        self.app.push_screen(DrillSetupScreen())
+
+    def action_browse(self) -> None:
+        from tutor.app.screens.browse import BrowseScreen
+
+        self.app.push_screen(BrowseScreen())
+
+    def action_stats(self) -> None:
+        from tutor.app.screens.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen())
+
+    def action_demos(self) -> None:
+        from tutor.app.screens.demos import DemosScreen
+
+        self.app.push_screen(DemosScreen())
+
+
+def _numbers(values: list[int], *, bold: bool = False) -> list[Text]:
+    # Right-aligned so the columns of counts line up; zero is dim so the non-zero counts stand out.
+    return [
+        Text(str(value), justify="right", style=("bold " if bold else "") + ("dim" if value == 0 else ""))
+        for value in values
+    ]
+
+
+def _today_line(reviewed: int, waiting: int) -> Text:
+    """Today's progress: answers given since the study day began (reviews and drills), and what still waits."""
+    line = Text("今日 today  ", style="bold")
+    if reviewed == 0 and waiting == 0:
+        line.append("nothing due: drill (d) or browse (b) to practise", style="dim")
+    elif reviewed == 0:
+        line.append(f"{waiting} cards waiting: press r to start", style="dim")
+    else:
+        line.append(f"{reviewed} reviewed", style="green")
+        line.append(f" · {waiting} still waiting" if waiting else " · all done for today")
+    return line

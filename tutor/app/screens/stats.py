@@ -1,0 +1,122 @@
+"""Stats: reviews per day, the due forecast, true retention and cards by state, drawn as terminal plots."""
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid
+from textual.screen import Screen
+from textual.widgets import Footer, Header, LoadingIndicator, Static
+from textual.worker import Worker, WorkerState
+from textual_plotext import PlotextPlot
+
+from tutor.app.format import percent
+
+STATE_ORDER = ("new", "learning", "review", "relearning", "suspended")
+"""The bars of the cards-by-state plot, in the order a card moves through them."""
+
+
+def draw_per_day(plt, stats) -> None:
+    """Stacked bars of review and drill answers on each of the last days (today at 0)."""
+    days = [index - len(stats.per_day) + 1 for index in range(len(stats.per_day))]
+    plt.stacked_bar(
+        days,
+        [[day.reviews for day in stats.per_day], [day.drills for day in stats.per_day]],
+        labels=["review", "drill"],
+        color=["green", "blue"],
+    )
+    plt.title("answers per day")
+    plt.xlabel("days ago")
+    plt.xticks(days[::7] + [0])
+
+
+def draw_forecast(plt, stats) -> None:
+    """Bars of the cards due on each coming day (today, overdue included, at 0)."""
+    days = list(range(len(stats.forecast)))
+    plt.bar(days, list(stats.forecast), color="orange")
+    plt.title("due forecast")
+    plt.xlabel("days from today")
+    plt.xticks(days[::7])
+
+
+def draw_retention(plt, stats, desired: float) -> None:
+    """Measured true retention beside the desired one, in percent."""
+    measured = 100 * stats.retention if stats.retention is not None else 0.0
+    plt.bar(["measured", "desired"], [measured, 100 * desired], orientation="horizontal", color=["cyan", "gray"])
+    plt.xlim(0, 100)
+    plt.title(f"true retention {percent(stats.retention)} over {stats.retention_reviews} reviews")
+
+
+def draw_states(plt, stats) -> None:
+    """Bars of the content cards in each state."""
+    plt.bar(list(STATE_ORDER), [stats.by_state.get(state, 0) for state in STATE_ORDER], color="magenta")
+    plt.title(f"cards by state · {stats.by_state.get('leech', 0)} leeches")
+
+
+class StatsScreen(Screen):
+    """The learner's statistics; read in a worker so a long review log never freezes the screen."""
+
+    BINDINGS = [
+        Binding("o", "optimize", "Optimize FSRS"),
+        Binding("escape", "back", "Back"),
+        Binding("q", "back", "Back", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("reading the review log…", id="stats-summary")
+        yield LoadingIndicator(id="stats-loading")
+        with Grid(id="stats-plots"):
+            yield PlotextPlot(id="plot-per-day")
+            yield PlotextPlot(id="plot-forecast")
+            yield PlotextPlot(id="plot-retention")
+            yield PlotextPlot(id="plot-states")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "stats"
+        self.query_one("#stats-plots").display = False
+        self._load()
+
+    @work(thread=True, exclusive=True, group="stats", exit_on_error=False)
+    def _load(self):
+        study = self.app.study
+        return study.stats(), study.settings.desired_retention
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "stats" and event.state is WorkerState.SUCCESS:
+            self._draw(*event.worker.result)
+        elif event.worker.group == "optimize" and event.state is WorkerState.SUCCESS:
+            result = event.worker.result
+            self.notify(result.message, title="optimize", severity="information" if result.optimized else "warning")
+        elif event.state is WorkerState.ERROR:
+            self.query_one("#stats-loading").display = False
+            self.notify(str(event.worker.error), title=event.worker.group, severity="error")
+
+    def _draw(self, stats, desired: float) -> None:
+        self.query_one("#stats-loading").display = False
+        summary = Text()
+        summary.append(f"{stats.reviews_total} answers", style="bold")
+        summary.append(f" ({stats.drills_total} in drills)")
+        summary.append(f" · true retention {percent(stats.retention)}")
+        summary.append(f" · due today {stats.forecast[0] if stats.forecast else 0}")
+        self.query_one("#stats-summary", Static).update(summary)
+        self.query_one("#stats-plots").display = True
+        for plot_id, draw in (
+            ("#plot-per-day", lambda plt: draw_per_day(plt, stats)),
+            ("#plot-forecast", lambda plt: draw_forecast(plt, stats)),
+            ("#plot-retention", lambda plt: draw_retention(plt, stats, desired)),
+            ("#plot-states", lambda plt: draw_states(plt, stats)),
+        ):
+            plot = self.query_one(plot_id, PlotextPlot)
+            plot.plt.clear_data()
+            draw(plot.plt)
+            plot.refresh()
+
+    def action_optimize(self) -> None:
+        """Fit personal FSRS parameters in a worker (torch loads only when there are enough reviews)."""
+        self.notify("fitting FSRS parameters to your reviews…", title="optimize")
+        self.run_worker(self.app.study.optimize, thread=True, group="optimize", exclusive=True, exit_on_error=False)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,1 @@
+"""Widgets shared by the screens: Markdown of a card, rating buttons, countdown, review history."""
