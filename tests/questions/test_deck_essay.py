@@ -106,10 +106,6 @@ def test_no_answer_references_an_image(deck):
         assert all(not image.search(erratum.correction) for erratum in card.errata), card.id
 
 
-def test_demos_are_left_for_a_later_pass(deck):
-    assert all(card.demos == () for card in deck.cards)
-
-
 def test_math_delimiters_are_balanced(deck):
     for card in deck.cards:
         text = card.answer.replace("$$", "")

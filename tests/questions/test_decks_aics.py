@@ -111,8 +111,3 @@ def test_code_blocks_are_closed(deck):
     _, loaded = deck
     for card in loaded.cards:
         assert card.answer.count("```") % 2 == 0, card.id
-
-
-def test_demos_are_left_for_the_linking_pass(deck):
-    _, loaded = deck
-    assert all(card.demos == () for card in loaded.cards)
