@@ -1,0 +1,108 @@
+"""FSRS scheduling through py-fsrs, with interval fuzz that is random-looking but reproducible.
+
+py-fsrs's ``Scheduler`` does all the arithmetic; this module only converts between our :class:`CardState` and
+py-fsrs's ``Card`` and counts lapses (py-fsrs does not).
+
+Fuzz: py-fsrs spreads review intervals by a few days (``enable_fuzzing``, on by default) so cards learnt together
+do not stay due together. We keep that default, but py-fsrs draws the fuzz from the process-wide ``random``
+generator, which would make a rating's outcome depend on whatever else ran before. So every review seeds
+that generator from the card id and the card's review count (and restores it afterwards). The same card,
+history and time always give the same schedule: the preview of the four ratings shows exactly what rating
+will do, an undone rating redone gives the same due date, and ``TUTOR_NOW`` replays are exact. A test runs
+py-fsrs itself, seeded the same way, and compares.
+"""
+
+import random
+import threading
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from fsrs import Card, Rating, Scheduler, State
+
+from tutor.engine.records import RATINGS, STATES, CardState
+from tutor.engine.settings import StudySettings
+from tutor.errors import BadInputError
+
+_FUZZ_LOCK = threading.Lock()
+
+
+def parse_rating(text: str) -> str:
+    """Return the rating name for ``text`` (again, hard, good, easy, or 1-4).
+
+    Raises:
+        BadInputError: not a rating.
+    """
+    name = text.strip().lower()
+    if name in ("1", "2", "3", "4"):
+        return RATINGS[int(name) - 1]
+    if name not in RATINGS:
+        raise BadInputError(f"unknown rating {text!r} (use again, hard, good or easy)")
+    return name
+
+
+def make_scheduler(settings: StudySettings, deck: str) -> Scheduler:
+    """Return py-fsrs's scheduler for cards of ``deck``: py-fsrs defaults, the deck's retention, the
+    learner's fitted parameters when there are some."""
+    options: dict = {"desired_retention": settings.retention_for(deck)}
+    if settings.parameters is not None:
+        options["parameters"] = settings.parameters
+    return Scheduler(**options)
+
+
+def fuzz_seed(card_id: str, reps: int) -> str:
+    """Return the seed of the fuzz of a card's review number ``reps + 1``."""
+    return f"{card_id}/{reps}"
+
+
+def to_fsrs(state: CardState, at: datetime) -> Card:
+    """Return py-fsrs's card for ``state``; a new card is py-fsrs's fresh card, due at ``at``."""
+    if state.state == "new":
+        return Card(card_id=0, due=at)
+    return Card(
+        card_id=0,
+        state=State(STATES.index(state.state)),
+        step=state.step,
+        stability=state.stability,
+        difficulty=state.difficulty,
+        due=state.due,
+        last_review=state.last_review,
+    )
+
+
+def review(scheduler: Scheduler, state: CardState, rating: str, at: datetime) -> CardState:
+    """Return the card's state after ``rating`` at time ``at`` (aware UTC), as py-fsrs schedules it.
+
+    The fuzz is seeded from the card id and its review count (see the module docstring).
+    """
+    card = to_fsrs(state, at)
+    with _FUZZ_LOCK:
+        saved = random.getstate()
+        random.seed(fuzz_seed(state.card_id, state.reps))
+        try:
+            card, _ = scheduler.review_card(card, Rating(RATINGS.index(rating) + 1), review_datetime=at)
+        finally:
+            random.setstate(saved)
+    lapsed = state.state == "review" and rating == "again"
+    return replace(
+        state,
+        state=STATES[int(card.state)],
+        step=card.step,
+        stability=float(card.stability),
+        difficulty=float(card.difficulty),
+        due=card.due,
+        last_review=card.last_review,
+        reps=state.reps + 1,
+        lapses=state.lapses + int(lapsed),
+    )
+
+
+def preview(scheduler: Scheduler, state: CardState, at: datetime) -> dict[str, timedelta]:
+    """Return, for each rating, the interval until the card would be due again if rated so at ``at``."""
+    return {rating: review(scheduler, state, rating, at).due - at for rating in RATINGS}
+
+
+def retrievability(scheduler: Scheduler, state: CardState, at: datetime) -> float:
+    """Return py-fsrs's probability of recalling the card at ``at`` (0 for a card never reviewed)."""
+    if state.state == "new":
+        return 0.0
+    return float(scheduler.get_card_retrievability(to_fsrs(state, at), current_datetime=at))

@@ -1,0 +1,351 @@
+"""The one object the app and the command line study through: a learner's data directory over a library.
+
+:class:`Study` ties the store, the scheduler, the queue, drills, stats and the optimizer together; screens and
+commands call it and draw what it returns. Every method reads the time from :func:`tutor.clock.now`, so
+``TUTOR_NOW`` replays a schedule.
+"""
+
+import random
+import sqlite3
+from dataclasses import replace
+from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Any
+
+from tutor.clock import now
+from tutor.engine import scheduling
+from tutor.engine.days import day_start, to_us
+from tutor.engine.drill import Drill, pick_weighted, weakness
+from tutor.engine.optimize import OptimizeResult, fit_parameters
+from tutor.engine.queue import DeckCounts, QueueEntry, build_queue, deck_counts
+from tutor.engine.records import CardState, ReviewRecord
+from tutor.engine.settings import StudySettings
+from tutor.engine.stats import Stats, compute_stats
+from tutor.engine.store import Store, state_from_row
+from tutor.errors import BadInputError, UnknownCardError
+from tutor.questions.card import Card
+from tutor.questions.library import Library
+
+_SETTINGS_KEY = "settings"
+
+
+class Study:
+    """A learner's study over a library. Open with :meth:`open`; close it, or use it as a context manager."""
+
+    def __init__(self, store: Store, library: Library, tz: tzinfo | None) -> None:
+        self._store = store
+        self.library = library
+        """The decks and cards studied."""
+        self._tz = tz
+        self._cards: dict[str, Card] = {card.id: card for card in library.cards}
+        self._undo: list[int] = []
+
+    @classmethod
+    def open(cls, data_dir: Path, library: Library, *, tz: tzinfo | None = None) -> "Study":
+        """Open the learner's database in ``data_dir`` (creating it when needed) over ``library``.
+
+        Args:
+            tz: the learner's time zone for day boundaries (None: the system's local time zone).
+
+        Raises:
+            StoreError: the database is not tutor's, is corrupt, or cannot be written.
+        """
+        store = Store.open(Path(data_dir))
+        try:
+            store.sync_library([(card.id, card.deck) for card in library.cards])
+        except BaseException:
+            store.close()
+            raise
+        return cls(store, library, tz)
+
+    def close(self) -> None:
+        """Close the database (every rating is already on disk)."""
+        self._store.close()
+
+    def __enter__(self) -> "Study":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @property
+    def path(self) -> Path:
+        """The database file."""
+        return self._store.path
+
+    # Settings
+
+    @property
+    def settings(self) -> StudySettings:
+        """The learner's settings (read from the database, so other processes' changes show)."""
+        data = self._store.setting(_SETTINGS_KEY)
+        return StudySettings.from_dict(data) if data else StudySettings()
+
+    def update_settings(self, **changes: Any) -> StudySettings:
+        """Change some settings (fields of :class:`StudySettings`) and return the new ones.
+
+        Raises:
+            BadInputError: a value is out of range or a field is unknown.
+        """
+        try:
+            settings = replace(self.settings, **changes)
+        except TypeError as error:
+            raise BadInputError(f"unknown setting: {error}") from None
+        self._store.put_setting(_SETTINGS_KEY, settings.to_dict())
+        return settings
+
+    def set_deck_retention(self, deck: str, retention: float | None) -> StudySettings:
+        """Give ``deck`` its own desired retention (None: back to the default) and return the settings.
+
+        Raises:
+            UnknownDeckError: no deck has that name.
+        """
+        self.library.deck(deck)
+        settings = self.settings.with_deck_retention(deck, retention)
+        self._store.put_setting(_SETTINGS_KEY, settings.to_dict())
+        return settings
+
+    # Cards
+
+    def card(self, card_id: str) -> Card:
+        """Return the content card ``card_id``.
+
+        Raises:
+            UnknownCardError: no card of the library has that id.
+        """
+        card = self._cards.get(card_id)
+        if card is None:
+            raise UnknownCardError(f"unknown card id {card_id!r} (see `tutor list` for ids)")
+        return card
+
+    def card_state(self, card_id: str) -> CardState:
+        """Return the scheduling state of ``card_id`` (also of a card that has left the content).
+
+        Raises:
+            UnknownCardError: the card is neither in the library nor in the database.
+        """
+        state = self._store.card_state(card_id)
+        if state is not None:
+            return state
+        self.card(card_id)
+        return CardState(card_id)
+
+    def history(self, card_id: str) -> list[ReviewRecord]:
+        """Return every logged answer to ``card_id``, oldest first (kept after the card leaves the content)."""
+        return self._store.history(card_id)
+
+    def _scheduler(self, deck: str):
+        return scheduling.make_scheduler(self.settings, deck)
+
+    def _day_start(self, moment: datetime) -> datetime:
+        return day_start(moment, hour=self.settings.day_start_hour, tz=self._tz)
+
+    # Reviewing
+
+    def queue(self, *, decks: list[str] | None = None) -> list[QueueEntry]:
+        """Return what to study now, in order: due learning cards, due reviews (lowest retrievability first),
+        then new cards in corpus order up to what is left of today's limit.
+
+        Raises:
+            UnknownDeckError: a deck name is unknown.
+        """
+        for name in decks or ():
+            self.library.deck(name)
+        moment = now()
+        settings = self.settings
+        return build_queue(
+            self._store,
+            now=moment,
+            day_start=day_start(moment, hour=settings.day_start_hour, tz=self._tz),
+            new_per_day=settings.new_per_day,
+            known=self._cards,
+            decks=decks,
+        )
+
+    def next_intervals(self, card_id: str) -> dict[str, timedelta]:
+        """Return, for again, hard, good and easy, how long until ``card_id`` would be due if rated so now.
+
+        The preview is exact: rating the card now gives the interval shown (the fuzz is seeded per card).
+        """
+        card = self.card(card_id)
+        return scheduling.preview(self._scheduler(card.deck), self.card_state(card_id), now())
+
+    def rate(self, card_id: str, rating: str, *, duration_ms: int | None = None) -> CardState:
+        """Record a review of ``card_id`` now and return its new state; durable when this returns.
+
+        Raises:
+            UnknownCardError: no card of the library has that id.
+            BadInputError: not a rating, or a negative duration.
+        """
+        card = self.card(card_id)
+        name = scheduling.parse_rating(rating)
+        if duration_ms is not None and duration_ms < 0:
+            raise BadInputError(f"an answer cannot take a negative time ({duration_ms} ms)")
+        at = now()
+        scheduler = self._scheduler(card.deck)
+        with self._store.write() as db:
+            before = self._store.card_state(card_id, db)
+            current = before or CardState(card_id)
+            after = scheduling.review(scheduler, current, name, at)
+            self._store.put_card_state(db, after, card.deck)
+            log_id = self._store.append_review(
+                db,
+                card_id=card_id,
+                rating=name,
+                reviewed_us=to_us(at),
+                duration_ms=duration_ms,
+                mode="review",
+                state_before=current.state,
+                undo_state=before,
+                undoable=True,
+            )
+        self._undo.append(log_id)
+        return after
+
+    def undo(self) -> str | None:
+        """Undo this session's last rating: remove it from the log and restore the card's previous state.
+
+        Only ratings made through this object are undone, never another process's. Returns the card id, or
+        None when there is nothing to undo (or the card has been scheduled again since, by a drill).
+        """
+        while self._undo:
+            card_id = self._store.undo_review(self._undo.pop())
+            if card_id is not None:
+                return card_id
+        return None
+
+    def suspend(self, card_id: str) -> CardState:
+        """Leave ``card_id`` out of the queue and of drills until unsuspended; return its state."""
+        return self._set_suspended(card_id, True)
+
+    def unsuspend(self, card_id: str) -> CardState:
+        """Put a suspended card back into the queue; return its state."""
+        return self._set_suspended(card_id, False)
+
+    def _set_suspended(self, card_id: str, suspended: bool) -> CardState:
+        self.card(card_id)
+        with self._store.write() as db:
+            state = replace(self._store.card_state(card_id, db) or CardState(card_id), suspended=suspended)
+            self._store.put_card_state(db, state, self._cards[card_id].deck)
+        return state
+
+    def deck_counts(self) -> dict[str, DeckCounts]:
+        """Return each deck's new, learning and due counts for now, and its ratings today (home screen)."""
+        moment = now()
+        settings = self.settings
+        return deck_counts(
+            self._store,
+            now=moment,
+            day_start=day_start(moment, hour=settings.day_start_hour, tz=self._tz),
+            new_per_day=settings.new_per_day,
+        )
+
+    def reviews_today(self) -> int:
+        """Return how many answers (reviews and drills) were given since the study day began."""
+        since = to_us(self._day_start(now()))
+        return int(self._store.read("SELECT count(*) FROM review_log WHERE reviewed_us >= ?", (since,))[0][0])
+
+    # Drills
+
+    def start_drill(
+        self,
+        *,
+        decks: list[str] | None = None,
+        tags: list[str] | None = None,
+        count: int = 20,
+        minutes: float | None = None,
+        seed: int | None = None,
+    ) -> Drill:
+        """Start a drill of ``count`` questions from the decks and tags given (all when none), drawn with
+        weights towards weakness (never seen, low retrievability, many lapses); suspended cards are left out.
+
+        Args:
+            minutes: time limit (None: no limit).
+            seed: makes the draw reproducible (None: a fresh one, saved with the drill).
+
+        Raises:
+            BadInputError: no card matches, or ``count``/``minutes`` is not positive.
+            UnknownDeckError: a deck name is unknown.
+        """
+        if count < 1:
+            raise BadInputError(f"a drill needs at least one question, not {count}")
+        if minutes is not None and minutes <= 0:
+            raise BadInputError(f"the time limit must be positive, not {minutes} minutes")
+        candidates = self.library.select(decks=decks, tags=tags)
+        moment = now()
+        states = self._states([card.id for card in candidates])
+        candidates = [card for card in candidates if not (card.id in states and states[card.id].suspended)]
+        if not candidates:
+            raise BadInputError("no card to drill: no unsuspended card has the decks and tags asked for")
+        if seed is None:
+            seed = random.SystemRandom().randrange(2**31)
+        settings = self.settings
+        schedulers = {deck: scheduling.make_scheduler(settings, deck) for deck in {card.deck for card in candidates}}
+        weights = []
+        for card in candidates:
+            state = states.get(card.id)
+            recall = 0.0
+            if state is not None and state.state != "new":
+                recall = scheduling.retrievability(schedulers[card.deck], state, moment)
+            weights.append(weakness(state, recall))
+        chosen = pick_weighted([card.id for card in candidates], weights, count, random.Random(seed))
+        deadline = moment + timedelta(minutes=minutes) if minutes is not None else None
+        with self._store.write() as db:
+            cursor = db.execute(
+                "INSERT INTO drill (started_us, deadline_us, decks, tags, seed) VALUES (?, ?, ?, ?, ?)",
+                (
+                    to_us(moment),
+                    to_us(deadline) if deadline is not None else None,
+                    ",".join(decks or ()),
+                    ",".join(tags or ()),
+                    seed,
+                ),
+            )
+            drill_id = int(cursor.lastrowid)
+        return Drill(
+            self._store,
+            drill_id,
+            [self._cards[card_id] for card_id in chosen],
+            moment,
+            deadline,
+            self._apply_drill,
+        )
+
+    def _states(self, card_ids: list[str]) -> dict[str, CardState]:
+        """Return the states of the cards asked for that were ever rated or suspended."""
+        wanted = set(card_ids)
+        rows = self._store.read(
+            "SELECT card_id, state, step, stability, difficulty, due_us, last_review_us, reps, lapses, suspended "
+            "FROM card WHERE position IS NOT NULL AND (state > 0 OR suspended = 1)"
+        )
+        return {row[0]: state_from_row(row) for row in rows if row[0] in wanted}
+
+    def _apply_drill(self, db: sqlite3.Connection, answers: list[tuple[Card, str, datetime]]) -> None:
+        """Move the schedule of drilled cards by their grades, at the time each answer was given."""
+        settings = self.settings
+        for card, rating, at in answers:
+            current = self._store.card_state(card.id, db) or CardState(card.id)
+            # A card reviewed after the drill answer already has a newer schedule.
+            if current.last_review is not None and current.last_review > at:
+                continue
+            scheduler = scheduling.make_scheduler(settings, card.deck)
+            self._store.put_card_state(db, scheduling.review(scheduler, current, rating, at), card.deck)
+
+    # Statistics and optimization
+
+    def stats(self, *, days: int = 30) -> Stats:
+        """Return reviews per day, true retention, cards by state and the due forecast for ``days`` days."""
+        return compute_stats(
+            self._store, now=now(), day_start_hour=self.settings.day_start_hour, tz=self._tz, days=days
+        )
+
+    def optimize(self) -> OptimizeResult:
+        """Fit personal FSRS parameters to the reviews that moved the schedule, when there are enough, and
+        save them for the ratings to come; otherwise say how many reviews are still needed."""
+        records = self._store.records(
+            "mode = 'review' OR drill_id IN (SELECT id FROM drill WHERE moved_schedule = 1)"
+        )
+        result = fit_parameters(records)
+        if result.optimized:
+            self.update_settings(parameters=result.parameters)
+        return result
