@@ -299,3 +299,19 @@ def test_the_bench_reports_bus_bandwidth_and_the_alpha_beta_model():
         assert row.model_s == pytest.approx(2 * bench.alpha_s + row.bytes / bench.beta_bytes_per_s)
     data = result.to_dict()
     assert len(data["bench"]) == 9 and data["alpha_beta"]["alpha_s"] == bench.alpha_s
+
+
+def test_under_torchrun_only_rank_zero_draws(monkeypatch):
+    # Every rank holds the same result; ranks sharing a terminal must not draw over each other.
+    import dataclasses
+
+    from rich.console import Console
+
+    from tutor.demos.allreduce.terminal import show
+
+    result = dataclasses.replace(run(*CASES[0]), launcher="torchrun")
+    for rank, drawn in (("1", False), ("0", True)):
+        monkeypatch.setenv("RANK", rank)
+        stream = io.StringIO()
+        show(result, Console(file=stream, width=140))
+        assert bool(stream.getvalue()) is drawn

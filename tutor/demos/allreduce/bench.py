@@ -1,9 +1,9 @@
 """Timings taken inside the ranks: the ring, gloo's own all_reduce and the parameter server, and the α and β
 of the α-β model measured on the same processes.
 
-Every collective's time is the slowest rank's (an all-reduce is done when the last rank has the sum), and the
-median over repetitions; the three methods take turns in each repetition so that other load on the machine
-falls on all of them alike.
+As nccl-tests does, each timing is a run of back-to-back all-reduces divided by their number (so a barrier's
+uneven release does not count), the slowest rank's, and the median over a few rounds; the three methods take
+turns in each round so that other load on the machine falls on all of them alike.
 """
 
 import statistics
@@ -33,88 +33,96 @@ def bus_factor(world_size: int) -> float:
     return 2 * (world_size - 1) / world_size
 
 
-def repetitions(size: int) -> int:
-    """Return how many timed repetitions a size gets: many for the fast small ones, at least three."""
-    return max(3, min(30, (1 << 24) // size))
+def iterations_for(size: int) -> int:
+    """Return how many back-to-back all-reduces one timing of ``size`` bytes runs: many small, one large."""
+    return max(1, min(20, (1 << 20) // size))
 
 
-def measure_alpha_beta(*, large_bytes: int = 16 << 20, rounds: int = 50) -> tuple[float, float]:
+def rounds_for(size: int) -> int:
+    """Return how many timings of ``size`` bytes the median is taken over."""
+    return 3 if size > 16 << 20 else 5
+
+
+def measure_alpha_beta(*, large_bytes: int = 16 << 20, shifts: int = 50) -> tuple[float, float]:
     """Measure the α-β model's constants between the ranks of the default process group.
 
-    α (seconds per message) is half the median round trip of a 4-byte ping-pong between ranks 0 and 1.
-    β (bytes per second) comes from one ring step at full load: every rank sends ``large_bytes`` to its right
-    neighbour while receiving as much from its left, as in each step of the ring, so the links and cores
-    are as busy as the model assumes; β = V / (t − α).
+    Both come from ring shifts, the ring's own step: every rank sends to its right neighbour while receiving
+    from its left, so every link and every core is as busy as in the ring (on a machine with fewer cores than
+    ranks a ping-pong between two ranks, the others idle, would measure a far smaller α).
+    α (seconds per message) is the time of one shift of a 4-byte message, over ``shifts`` consecutive ones.
+    β (bytes per second per link) is V / (t − α) for the median shift of V = ``large_bytes``.
 
     Returns:
-        (alpha, beta) on every rank.
+        (alpha, beta), the same on every rank.
     """
     import torch
     import torch.distributed as dist
 
     rank, world_size = dist.get_rank(), dist.get_world_size()
-    tiny = torch.zeros(1)
-    trips = []
+    right, left = (rank + 1) % world_size, (rank - 1) % world_size
+
+    def shift(outgoing, incoming) -> None:
+        receive = dist.irecv(incoming, left)
+        send = dist.isend(outgoing, right)
+        receive.wait()
+        send.wait()
+
+    tiny_out, tiny_in = torch.zeros(1), torch.zeros(1)
+    shift(tiny_out, tiny_in)  # the first message on a pair sets up the connection: not timed
     dist.barrier()
-    for _ in range(rounds):
-        if rank == 0:
-            start = time.perf_counter()
-            dist.send(tiny, 1)
-            dist.recv(tiny, 1)
-            trips.append(time.perf_counter() - start)
-        elif rank == 1:
-            dist.recv(tiny, 0)
-            dist.send(tiny, 0)
-    dist.barrier()
+    start = time.perf_counter()
+    for _ in range(shifts):
+        shift(tiny_out, tiny_in)
+    latency = (time.perf_counter() - start) / shifts
     outgoing = torch.ones(large_bytes // 4)
     incoming = torch.empty_like(outgoing)
-    shifts = []
+    durations = []
     for _ in range(5):
         dist.barrier()
         start = time.perf_counter()
-        receive = dist.irecv(incoming, (rank - 1) % world_size)
-        send = dist.isend(outgoing, (rank + 1) % world_size)
-        receive.wait()
-        send.wait()
-        shifts.append(time.perf_counter() - start)
-    # rank 0 has the round trips; the shift is as slow as its slowest rank
-    measured = torch.tensor([statistics.median(trips) / 2 if trips else 0.0, statistics.median(shifts)])
-    dist.all_reduce(measured, op=dist.ReduceOp.MAX)
-    alpha, shift = float(measured[0]), float(measured[1])
-    return alpha, large_bytes / max(shift - alpha, 1e-9)
+        shift(outgoing, incoming)
+        durations.append(time.perf_counter() - start)
+    measured = torch.tensor([latency, statistics.median(durations)], dtype=torch.float64)
+    dist.all_reduce(measured, op=dist.ReduceOp.MAX)  # a shift is over when its slowest rank is done
+    alpha, duration = float(measured[0]), float(measured[1])
+    return alpha, large_bytes / max(duration - alpha, 1e-9)
 
 
-def time_allreduces(sizes: tuple[int, ...], *, segment_bytes: int) -> list[dict[str, float]]:
+def time_allreduces(sizes: tuple[int, ...], *, segment_bytes: int, rounds: int | None = None) -> list[dict[str, float]]:
     """Time the three all-reduce methods at each size (bytes of float32); every rank takes part.
 
+    ``rounds`` fixes the number of timings per size (default: ``rounds_for(size)``).
+
     Returns:
-        One row per size: ``bytes`` and ``ring_s``, ``gloo_s``, ``parameter_server_s`` (median seconds of the
-        slowest rank), the same on every rank.
+        One row per size: ``bytes`` and ``ring_s``, ``gloo_s``, ``parameter_server_s`` (seconds per
+        all-reduce: median over rounds of the slowest rank), the same on every rank.
     """
     import torch
     import torch.distributed as dist
 
     rows = []
     for size in sizes:
-        original = torch.randn(size // 4)
-        work = torch.empty_like(original)
+        # The vector is summed over and over: its values grow (to inf at worst), which costs no time.
+        work = torch.randn(size // 4)
         runs = {
             "ring": lambda: ring_allreduce(work, segment_bytes=segment_bytes),
             "gloo": lambda: dist.all_reduce(work),
             "parameter_server": lambda: parameter_server_allreduce(work),
         }
-        count = repetitions(size)
-        times = torch.zeros(count + 1, len(METHODS), dtype=torch.float64)
-        for repetition in range(count + 1):  # repetition 0 warms up (connections, allocations) and is dropped
+        for method in METHODS:  # connections and allocations on first use: not timed
+            runs[method]()
+        count, timings = iterations_for(size), rounds or rounds_for(size)
+        times = torch.zeros(timings, len(METHODS), dtype=torch.float64)
+        for timing in range(timings):
             for column, method in enumerate(METHODS):
-                work.copy_(original)
                 dist.barrier()
                 start = time.perf_counter()
-                runs[method]()
-                times[repetition, column] = time.perf_counter() - start
+                for _ in range(count):
+                    runs[method]()
+                times[timing, column] = (time.perf_counter() - start) / count
         dist.all_reduce(times, op=dist.ReduceOp.MAX)
         row: dict[str, float] = {"bytes": size}
         for column, method in enumerate(METHODS):
-            row[f"{method}_s"] = float(times[1:, column].median())
+            row[f"{method}_s"] = float(times[:, column].median())
         rows.append(row)
     return rows

@@ -19,7 +19,7 @@ from tutor.errors import DemoParameterError
 RUN_TIMEOUT_S = 120.0
 """Time limit of a demo run without bench (also each collective's limit inside the ranks)."""
 BENCH_TIMEOUT_S = 900.0
-"""Time limit of a run with bench: 1 KB to 64 MB, three methods, a few repetitions each."""
+"""Time limit of a run with bench: 1 KB to 64 MB, three methods, a few rounds each."""
 TORCHRUN_VARIABLES = ("MASTER_ADDR", "MASTER_PORT", "RANK", "WORLD_SIZE")
 """Set by torchrun for each process it starts: their presence means this process is one rank of many."""
 
@@ -94,7 +94,7 @@ class Trace:
 
 @dataclass(frozen=True)
 class BenchRow:
-    """Timings of the three all-reduce methods at one size (median over repetitions, slowest rank)."""
+    """Seconds per all-reduce of the three methods at one size (slowest rank, median over rounds)."""
 
     bytes: int
     """Size of each rank's vector in bytes (float32)."""
@@ -133,9 +133,9 @@ class Bench:
     """The bench: constants of the α-β model and one row per size."""
 
     alpha_s: float
-    """Latency per message (half a tiny ping-pong's round trip)."""
+    """Latency per step: one ring shift of a 4-byte message, every rank sending at once."""
     beta_bytes_per_s: float
-    """Bandwidth per link with every rank sending at once (one ring step of 16 MB)."""
+    """Bandwidth per link with every rank sending at once (a ring shift of 16 MB)."""
     rows: tuple[BenchRow, ...]
     """1 KB … 64 MB."""
 

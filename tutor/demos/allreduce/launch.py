@@ -63,7 +63,9 @@ def _worker_environment() -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
     env["OMP_NUM_THREADS"] = "1"
     # Every rank is on this machine: gloo must not pick an interface from the host name, which may not route.
-    env["GLOO_SOCKET_IFNAME"] = "lo0" if sys.platform == "darwin" else "lo"
+    loopback = [name for _, name in socket.if_nameindex() if name in ("lo", "lo0")]
+    if loopback:
+        env["GLOO_SOCKET_IFNAME"] = loopback[0]
     return env
 
 

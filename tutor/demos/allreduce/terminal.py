@@ -1,5 +1,6 @@
 """Play the all-reduce in a terminal: every chunk moving between ranks, step by step, with the partial sums."""
 
+import os
 import time
 
 from rich.console import Console
@@ -13,7 +14,11 @@ def show(result: Result, console: Console) -> None:
     """Animate ``result`` with Rich Live, then print the numbers.
 
     Not on a terminal (a pipe, a file), nothing sleeps: the step table, the final state and the numbers.
+    Under torchrun every rank holds the same result and only rank 0 draws it, so that the ranks sharing a
+    terminal do not draw over each other.
     """
+    if result.launcher == "torchrun" and os.environ.get("RANK", "0") != "0":
+        return
     drawable = result.world_size <= MAX_ANIMATED_RANKS
     if console.is_terminal and drawable:
         with Live(console=console, refresh_per_second=FPS, auto_refresh=False) as live:

@@ -52,7 +52,8 @@ def rank_report(job: dict[str, Any]) -> dict[str, Any]:
     """Run the demo on this rank of the current process group and return what it saw.
 
     Args:
-        job: ``elements``, ``seed``, ``segment_bytes``, ``bench`` (as ``compute`` sets them).
+        job: ``elements``, ``seed``, ``segment_bytes``, ``bench`` (as ``compute`` sets them); optionally
+            ``bench_sizes`` and ``bench_rounds`` (benchmarks/bench_allreduce.py narrows the bench).
 
     Returns:
         ``rank``, ``input`` (or None when too long to record), ``steps`` (one dict per ring step: ``index``,
@@ -97,7 +98,11 @@ def rank_report(job: dict[str, Any]) -> dict[str, Any]:
     }
     if job["bench"]:
         alpha, beta = measure_alpha_beta()
-        rows = time_allreduces(BENCH_SIZES, segment_bytes=job["segment_bytes"])
+        rows = time_allreduces(
+            tuple(job.get("bench_sizes") or BENCH_SIZES),
+            segment_bytes=job["segment_bytes"],
+            rounds=job.get("bench_rounds"),
+        )
         if rank == 0:
             report["bench"] = {"alpha_s": alpha, "beta_bytes_per_s": beta, "rows": rows}
     return report
