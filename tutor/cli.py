@@ -241,19 +241,113 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_due(args: argparse.Namespace) -> int:
-    raise TutorError("the review queue is not available yet")
+    from tutor.engine.study import Study
+
+    library = _library(args)
+    with Study.open(_data_dir(args, create=False), library) as study:
+        queue = study.queue(decks=args.deck)
+    if getattr(args, "json", False):
+        _print_json([entry.to_dict() for entry in queue])
+        return ExitCode.OK
+    if not queue:
+        _console().print("nothing to study now")
+        return ExitCode.OK
+    from rich.table import Table
+
+    from tutor.questions.render import terminal_markdown
+
+    questions = {card.id: card.question for card in library.cards}
+    table = Table(title=f"{len(queue)} cards to study, in order")
+    table.add_column("#", style="dim", justify="right")
+    table.add_column("id", style="cyan", no_wrap=True)
+    table.add_column("kind", style="magenta", no_wrap=True)
+    table.add_column("due (local)", no_wrap=True)
+    table.add_column("question")
+    for number, entry in enumerate(queue, start=1):
+        due = f"{entry.due.astimezone():%Y-%m-%d %H:%M}" if entry.kind != "new" else "new"
+        table.add_row(str(number), entry.card_id, entry.kind, due, terminal_markdown(questions[entry.card_id]))
+    _console().print(table)
+    return ExitCode.OK
 
 
 def _cmd_rate(args: argparse.Namespace) -> int:
-    raise TutorError("rating is not available yet")
+    from tutor.clock import now
+    from tutor.engine.study import Study
+
+    with Study.open(_data_dir(args, create=False), _library(args)) as study:
+        state = study.rate(args.id, args.rating)
+    if getattr(args, "json", False):
+        _print_json(state.to_dict())
+        return ExitCode.OK
+    from rich.table import Table
+
+    wait = state.due - now()
+    days, seconds = wait.days, wait.seconds
+    after = f"{days} d" if days else f"{seconds // 3600} h" if seconds >= 3600 else f"{max(1, seconds // 60)} min"
+    table = Table(title=f"{state.card_id} rated {args.rating}", show_header=False)
+    table.add_column("field", style="dim")
+    table.add_column("value")
+    flags = [flag for flag, on in (("leech", state.leech), ("suspended", state.suspended)) if on]
+    table.add_row("state", " ".join([state.state, *(f"({flag})" for flag in flags)]))
+    table.add_row("due", f"{state.due.astimezone():%Y-%m-%d %H:%M} (local), in {after}")
+    table.add_row("stability", f"{state.stability:.2f} days")
+    table.add_row("difficulty", f"{state.difficulty:.2f} of 10")
+    table.add_row("reviews / lapses", f"{state.reps} / {state.lapses}")
+    _console().print(table)
+    return ExitCode.OK
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
-    raise TutorError("stats are not available yet")
+    from tutor.engine.study import Study
+
+    with Study.open(_data_dir(args, create=False), _library(args)) as study:
+        stats = study.stats()
+    if getattr(args, "json", False):
+        _print_json(stats.to_dict())
+        return ExitCode.OK
+    from rich.table import Table
+
+    console = _console()
+    retention = f"{100 * stats.retention:.1f}%" if stats.retention is not None else "not yet measured"
+    console.print(
+        f"[bold]{stats.reviews_total}[/] answers ({stats.drills_total} in drills) · true retention {retention} "
+        f"over {stats.retention_reviews} reviews of cards in review"
+    )
+    states = Table(title="cards by state")
+    for name in stats.by_state:
+        states.add_column(name, justify="right")
+    states.add_row(*(str(count) for count in stats.by_state.values()))
+    console.print(states)
+    days = Table(title=f"answers per day ({len(stats.per_day)} days)")
+    for column in ("day", "reviews", "drills"):
+        days.add_column(column, justify="right" if column != "day" else "left")
+    for day in stats.per_day:
+        if day.reviews or day.drills:
+            days.add_row(day.day.isoformat(), str(day.reviews), str(day.drills))
+    console.print(days if days.row_count else "no answers in the last days")
+    forecast = Table(title="due forecast")
+    forecast.add_column("in days", justify="right")
+    forecast.add_column("due", justify="right")
+    for offset, count in enumerate(stats.forecast):
+        if count:
+            forecast.add_row("today (and overdue)" if offset == 0 else str(offset), str(count))
+    console.print(forecast if forecast.row_count else "nothing due in the coming days")
+    return ExitCode.OK
 
 
 def _cmd_optimize(args: argparse.Namespace) -> int:
-    raise TutorError("optimize is not available yet")
+    from tutor.engine.study import Study
+
+    with Study.open(_data_dir(args, create=False), _library(args)) as study:
+        result = study.optimize()
+    if getattr(args, "json", False):
+        _print_json(result.to_dict())
+        return ExitCode.OK
+    console = _console()
+    console.print(result.message)
+    if result.parameters is not None:
+        console.print("parameters: " + ", ".join(f"{value:.4f}" for value in result.parameters), style="dim")
+    return ExitCode.OK
 
 
 def _demo_parser(demo) -> argparse.ArgumentParser:

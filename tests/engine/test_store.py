@@ -137,9 +137,22 @@ def test_a_read_only_data_directory_with_a_database_gives_a_clear_message(data_d
         Store.open(data_dir)
 
 
-def test_a_missing_data_directory_gives_a_clear_message(tmp_path):
-    with pytest.raises(StoreError, match="does not exist"):
-        Store.open(tmp_path / "nowhere")
+def test_a_missing_data_directory_is_created(tmp_path):
+    with Store.open(tmp_path / "new" / "data") as store:
+        assert store.path == database_path(tmp_path / "new" / "data")
+
+
+def test_a_data_directory_that_cannot_be_created_gives_a_clear_message(tmp_path, read_only):
+    (tmp_path / "parent").mkdir()
+    read_only(tmp_path / "parent")
+    with pytest.raises(StoreError, match="cannot create the data directory"):
+        Store.open(tmp_path / "parent" / "data")
+
+
+def test_a_data_directory_that_is_a_file_gives_a_clear_message(tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(StoreError, match="is a file"):
+        Store.open(tmp_path / "file")
 
 
 def test_settings_survive_reopening(data_dir, small_library):

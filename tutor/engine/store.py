@@ -79,9 +79,16 @@ def _refuse_foreign_file(path: Path) -> None:
 
 
 def _require_writable(data_dir: Path, path: Path) -> None:
-    """Refuse a data directory where the database (or its WAL files) could not be written."""
-    if not data_dir.is_dir():
-        raise StoreError(f"the data directory {data_dir} does not exist or is not a directory")
+    """Create the data directory when missing; refuse one where the database (or its WAL files) cannot be written."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise StoreError(f"the data directory {data_dir} is a file, not a directory") from None
+    except OSError as error:
+        raise StoreError(
+            f"cannot create the data directory {data_dir}: {error.strerror}; point $TUTOR_HOME or --data-dir "
+            "at a writable folder"
+        ) from None
     if not os.access(data_dir, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
         raise StoreError(
             f"the data directory {data_dir} is read-only: tutor keeps its database there; make it writable, "
@@ -168,15 +175,15 @@ class Store:
 
     @classmethod
     def open(cls, data_dir: Path) -> "Store":
-        """Open (creating and migrating when needed) the database in ``data_dir``.
+        """Open (creating the folder and the database, and migrating, when needed) the database in ``data_dir``.
 
         Raises:
             StoreError: the file is not a tutor database or is corrupt (it is left untouched), the directory
                 is read-only, or the database stays busy.
         """
         path = database_path(data_dir)
-        _refuse_foreign_file(path)
         _require_writable(data_dir, path)
+        _refuse_foreign_file(path)
         try:
             db = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as error:
