@@ -15,6 +15,7 @@ from textual.widgets import LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
 
 from tutor.demos.registry import get_demo
+from tutor.errors import TutorError
 
 
 class DemoView(VerticalScroll):
@@ -108,4 +109,7 @@ class DemoView(VerticalScroll):
             self.draw(self.result)
         elif event.state is WorkerState.ERROR:
             self.query_one("#demo-loading").display = False
-            self.set_status(f"failed: {event.worker.error}", style="red")
+            error = event.worker.error
+            # A TutorError is a message for the learner (a bad parameter); anything else is a failure.
+            text = str(error) if isinstance(error, TutorError) else f"failed: {error!r}"
+            self.set_status(text, style="red")

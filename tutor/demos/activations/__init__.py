@@ -1,0 +1,1 @@
+"""Activation functions from torch.nn.functional, their derivatives by autograd, ranges and saturation."""
