@@ -1,0 +1,70 @@
+"""The LSTM demo in the app: the gradient flowing back through time, the forget-bias sweep and its table."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Static
+from textual_plotext import PlotextPlot
+
+from tutor.demos.lstm import figures
+from tutor.demos.lstm.compute import LstmResult
+from tutor.demos.view import DemoView
+
+FPS = 25
+"""Animation frames per second."""
+
+FRAMES = 60
+"""Frames of the backward flow."""
+
+
+class LstmView(DemoView):
+    """‖∂L/∂x_t‖ of RNN, LSTM and GRU drawn from t = T back to 1, then the sweep of the forget bias."""
+
+    DEFAULT_CSS = """
+    LstmView > PlotextPlot {
+        height: 22;
+    }
+    LstmView > Static {
+        height: auto;
+    }
+    """
+
+    demo_name = "lstm"
+
+    def __init__(self, params: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(params, **kwargs)
+        self._starts: list[int] = []
+        self._timer: Timer | None = None
+
+    def compose_result(self) -> Iterable[Widget]:
+        """Flow plot, sweep plot, table."""
+        yield PlotextPlot(id="lstm-flow")
+        yield PlotextPlot(id="lstm-sweep")
+        yield Static(id="lstm-table")
+
+    def draw(self, result: LstmResult) -> None:
+        """Fill the sweep plot and the table, and start the backward-flow animation."""
+        sweep = self.query_one("#lstm-sweep", PlotextPlot)
+        figures.draw_sweep(sweep.plt, result)
+        sweep.refresh()
+        self.query_one("#lstm-table", Static).update(figures.sweep_table(result))
+        self._starts = figures.frame_starts(result, FRAMES)
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_interval(1.0 / FPS, self._next_frame)
+
+    def _next_frame(self) -> None:
+        first = self._starts.pop(0)
+        flow = self.query_one("#lstm-flow", PlotextPlot)
+        figures.draw_flow(flow.plt, self.result, first)
+        flow.refresh()
+        if not self._starts and self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+
+def make_widget(params: dict[str, Any]) -> LstmView:
+    """Return the LSTM view for ``params`` (checked against the registry; defaults fill the rest)."""
+    return LstmView(params)
