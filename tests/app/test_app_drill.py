@@ -93,7 +93,7 @@ async def test_leaving_the_report_without_choosing_keeps_the_schedule(data_dir):
         await pilot.press("ctrl+s")
         card = app.screen.card
         await type_answer(pilot, "0.25")
-        await pilot.press("ctrl+s", "ctrl+e")
+        await pilot.press("ctrl+s", "escape")
         drill = app.screen.drill
         await pilot.press("escape")
         assert drill.finished and not drill.report().moved_schedule

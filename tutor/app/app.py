@@ -43,7 +43,7 @@ class TutorApp(App[int]):
         self.first_screen = screen
         """Which screen opens on top of home: "home", "review" or "drill"."""
         self.options = options
-        """The command line's options for the first screen (deck, tag, count, minutes)."""
+        """The command line's options for the first screen (deck, tag, count, minutes; seed for tests)."""
         self.theme = DARK_THEME
 
     def on_mount(self) -> None:
@@ -61,6 +61,7 @@ class TutorApp(App[int]):
                     tags=self.options.get("tag"),
                     count=self.options.get("count") or 20,
                     minutes=self.options.get("minutes"),
+                    seed=self.options.get("seed"),
                 )
             )
 

@@ -38,8 +38,8 @@ class DrillScreen(Screen):
     BINDINGS = [
         Binding("ctrl+s", "submit", "Submit / next"),
         Binding("ctrl+n", "skip", "Skip"),
-        Binding("ctrl+e", "end", "End drill"),
-        Binding("escape", "end", "End drill", show=False),
+        # escape, not a ctrl key: the answer box already uses ctrl+e (end of line) and most others.
+        Binding("escape", "end", "End drill"),
     ]
 
     def __init__(self, drill, *, feedback_each: bool = True) -> None:
@@ -70,7 +70,7 @@ class DrillScreen(Screen):
         with Horizontal(id="drill-actions"):
             yield Button("Submit (ctrl+s)", id="drill-submit", variant="primary", compact=True)
             yield Button("Skip (ctrl+n)", id="drill-skip", compact=True)
-            yield Button("End drill (ctrl+e)", id="drill-end", variant="error", compact=True)
+            yield Button("End drill (esc)", id="drill-end", variant="error", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:

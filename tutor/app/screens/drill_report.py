@@ -70,10 +70,8 @@ class DrillReportScreen(Screen):
                         yield Static(grade_summary(grade))
                         yield Static(Text("your answer: ", style="bold") + Text(self._answers.get(card.id, "")))
                     yield MarkdownView(card.answer, classes="report-reference")
+            yield Static("Move the schedule with these answers? (default: no)", id="report-question")
             with Horizontal(id="report-decision"):
-                yield Static(
-                    "Move the schedule with these answers? (default: no)", id="report-question"
-                )
                 yield Button("k Keep schedule", id="keep", compact=True)
                 yield Button("a Apply to schedule", id="apply", variant="warning", compact=True)
         yield Footer()

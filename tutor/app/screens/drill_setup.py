@@ -12,7 +12,10 @@ from tutor.errors import BadInputError, TutorError
 
 
 class DrillSetupScreen(Screen):
-    """A form over :meth:`Study.start_drill`; the command line's ``--deck/--tag/--count/--minutes`` fill it."""
+    """A form over :meth:`Study.start_drill`; the command line's ``--deck/--tag/--count/--minutes`` fill it.
+
+    ``seed`` makes the draw of questions reproducible (the tests' snapshots); None draws afresh each time.
+    """
 
     BINDINGS = [
         Binding("ctrl+s", "start", "Start"),
@@ -25,8 +28,10 @@ class DrillSetupScreen(Screen):
         tags: list[str] | None = None,
         count: int = 20,
         minutes: float | None = None,
+        seed: int | None = None,
     ) -> None:
         super().__init__()
+        self._seed = seed
         self._decks = set(decks or ())
         self._tags = set(tags or ())
         self._count = count
@@ -105,7 +110,7 @@ class DrillSetupScreen(Screen):
         feedback_each = self.query_one("#feedback-each", RadioButton).value
         try:
             count, minutes = self._numbers()
-            drill = self.app.study.start_drill(decks=decks, tags=tags, count=count, minutes=minutes)
+            drill = self.app.study.start_drill(decks=decks, tags=tags, count=count, minutes=minutes, seed=self._seed)
         except TutorError as error:
             self.notify(str(error), title="drill", severity="error")
             return

@@ -192,7 +192,7 @@ def session_summary(rated: list[tuple[str, str]], seconds: float) -> Table | Tex
         table.add_row(Text(rating, style=style), str(counts[rating]))
     recalled = sum(counts[rating] for rating in ("hard", "good", "easy"))
     table.add_row("recalled", f"{100 * recalled / len(rated):.0f}%")
-    table.add_row("time", interval(timedelta(seconds=seconds)))
+    table.add_row("time", "under a minute" if seconds < 60 else interval(timedelta(seconds=seconds)))
     table.add_row("", "")
     table.add_row(Text("escape: back to home", style="dim"), "")
     return table

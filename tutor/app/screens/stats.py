@@ -16,6 +16,12 @@ STATE_ORDER = ("new", "learning", "review", "relearning", "suspended")
 """The bars of the cards-by-state plot, in the order a card moves through them."""
 
 
+def count_ticks(highest: int, most: int = 5) -> list[int]:
+    """Whole-number y ticks from 0 to at least ``highest``, at most ``most`` of them (counts have no 0.67)."""
+    step = max(1, -(-highest // (most - 1)))
+    return list(range(0, max(highest, 1) + step, step))
+
+
 def draw_per_day(plt, stats) -> None:
     """Stacked bars of review and drill answers on each of the last days (today at 0)."""
     days = [index - len(stats.per_day) + 1 for index in range(len(stats.per_day))]
@@ -27,7 +33,8 @@ def draw_per_day(plt, stats) -> None:
     )
     plt.title("answers per day")
     plt.xlabel("days ago")
-    plt.xticks(days[::7] + [0])
+    plt.xticks(sorted(range(0, days[0] - 1, -7)))
+    plt.yticks(count_ticks(max((day.reviews + day.drills for day in stats.per_day), default=0)))
 
 
 def draw_forecast(plt, stats) -> None:
@@ -37,6 +44,7 @@ def draw_forecast(plt, stats) -> None:
     plt.title("due forecast")
     plt.xlabel("days from today")
     plt.xticks(days[::7])
+    plt.yticks(count_ticks(max(stats.forecast, default=0)))
 
 
 def draw_retention(plt, stats, desired: float) -> None:
@@ -44,12 +52,15 @@ def draw_retention(plt, stats, desired: float) -> None:
     measured = 100 * stats.retention if stats.retention is not None else 0.0
     plt.bar(["measured", "desired"], [measured, 100 * desired], orientation="horizontal", color=["cyan", "gray"])
     plt.xlim(0, 100)
-    plt.title(f"true retention {percent(stats.retention)} over {stats.retention_reviews} reviews")
+    plt.title(f"true retention {percent(stats.retention)}")
 
 
 def draw_states(plt, stats) -> None:
     """Bars of the content cards in each state."""
-    plt.bar(list(STATE_ORDER), [stats.by_state.get(state, 0) for state in STATE_ORDER], color="magenta")
+    counts = [stats.by_state.get(state, 0) for state in STATE_ORDER]
+    # Horizontal: one row per state keeps every label; below the bars plotext drops those that crowd.
+    plt.bar(list(STATE_ORDER), counts, orientation="horizontal", color="magenta")
+    plt.xticks(count_ticks(max(counts)))
     plt.title(f"cards by state · {stats.by_state.get('leech', 0)} leeches")
 
 
@@ -98,7 +109,7 @@ class StatsScreen(Screen):
         summary = Text()
         summary.append(f"{stats.reviews_total} answers", style="bold")
         summary.append(f" ({stats.drills_total} in drills)")
-        summary.append(f" · true retention {percent(stats.retention)}")
+        summary.append(f" · true retention {percent(stats.retention)} over {stats.retention_reviews} reviews")
         summary.append(f" · due today {stats.forecast[0] if stats.forecast else 0}")
         self.query_one("#stats-summary", Static).update(summary)
         self.query_one("#stats-plots").display = True
