@@ -243,10 +243,14 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_due(args: argparse.Namespace) -> int:
     from tutor.engine.study import Study
 
+    as_json = getattr(args, "json", False)
     library = _library(args)
     with Study.open(_data_dir(args, create=False), library) as study:
         queue = study.queue(decks=args.deck)
-    if getattr(args, "json", False):
+        # The table shows the head of the queue with what each rating would do; --json lists it all.
+        shown = [] if as_json else queue[:50]
+        previews = [study.next_intervals(entry.card_id) for entry in shown]
+    if as_json:
         _print_json([entry.to_dict() for entry in queue])
         return ExitCode.OK
     if not queue:
@@ -256,16 +260,25 @@ def _cmd_due(args: argparse.Namespace) -> int:
 
     from tutor.questions.render import terminal_markdown
 
+    def short(interval) -> str:
+        minutes = interval.total_seconds() / 60
+        if minutes < 60:
+            return f"{minutes:.0f}m"
+        return f"{minutes / 60:.0f}h" if minutes < 24 * 60 else f"{interval.days}d"
+
     questions = {card.id: card.question for card in library.cards}
-    table = Table(title=f"{len(queue)} cards to study, in order")
+    more = len(queue) - len(shown)
+    table = Table(title=f"{len(queue)} cards to study, in order", caption=f"… and {more} more" if more else None)
     table.add_column("#", style="dim", justify="right")
     table.add_column("id", style="cyan", no_wrap=True)
     table.add_column("kind", style="magenta", no_wrap=True)
     table.add_column("due (local)", no_wrap=True)
+    table.add_column("again · hard · good · easy", no_wrap=True)
     table.add_column("question")
-    for number, entry in enumerate(queue, start=1):
+    for number, (entry, preview) in enumerate(zip(shown, previews), start=1):
         due = f"{entry.due.astimezone():%Y-%m-%d %H:%M}" if entry.kind != "new" else "new"
-        table.add_row(str(number), entry.card_id, entry.kind, due, terminal_markdown(questions[entry.card_id]))
+        after = " · ".join(short(interval) for interval in preview.values())
+        table.add_row(str(number), entry.card_id, entry.kind, due, after, terminal_markdown(questions[entry.card_id]))
     _console().print(table)
     return ExitCode.OK
 

@@ -82,9 +82,12 @@ def test_optimize_says_how_many_reviews_are_needed(home):
     assert "512" in human.stdout and human.returncode == 0
 
 
-def test_the_human_forms_print_tables(home):
+def test_the_human_forms_print_tables_with_a_preview_of_each_rating(home, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
     card_id = tutor_json(home, "due")[0]["id"]
-    assert card_id in tutor(home, "due").stdout
+    due = tutor(home, "due").stdout
+    assert card_id in due
+    assert "1m · 6m · 10m · " in due  # py-fsrs's learning steps for again, hard and good
     rated = tutor(home, "rate", card_id, "again")
     assert rated.returncode == 0 and f"{card_id} rated again" in rated.stdout
     assert "cards by state" in tutor(home, "stats").stdout

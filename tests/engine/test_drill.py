@@ -8,7 +8,6 @@ import pytest
 from engine_support import T0, make_library
 
 from tutor.engine.drill import pick_weighted, weakness
-from tutor.engine.records import CardState
 from tutor.engine.study import Study
 from tutor.errors import BadInputError, UnknownDeckError
 from tutor.questions.card import Card
@@ -33,11 +32,10 @@ def test_a_draw_never_repeats_a_card_and_stops_at_the_number_of_cards():
 
 
 def test_weakness_ranks_never_seen_and_lapsing_cards_above_well_known_ones():
-    strong = CardState("s", state="review", stability=100.0, lapses=0)
-    lapsing = CardState("l", state="review", stability=100.0, lapses=6)
-    assert weakness(None, 0.0) > weakness(strong, 0.99)
-    assert weakness(lapsing, 0.99) > weakness(strong, 0.99)
-    assert weakness(strong, 0.5) > weakness(strong, 0.99)
+    assert weakness("new", 0, 0.0) > weakness("review", 0, 0.99)
+    assert weakness("review", 6, 0.99) > weakness("review", 0, 0.99)
+    assert weakness("review", 0, 0.5) > weakness("review", 0, 0.99)
+    assert weakness("review", 50, 0.99) == weakness("review", 8, 0.99)  # lapses count up to a leech
 
 
 def test_a_drill_draws_weak_cards_more_often_than_well_known_ones(data_dir, clock):

@@ -15,7 +15,7 @@ from typing import Any
 from tutor.clock import now
 from tutor.engine.days import to_us
 from tutor.engine.grading import Grade, grade_answer
-from tutor.engine.records import LEECH_LAPSES, CardState
+from tutor.engine.records import LEECH_LAPSES
 from tutor.engine.store import Store
 from tutor.errors import BadInputError
 from tutor.questions.card import Card
@@ -26,14 +26,15 @@ _FLOOR = 0.1
 """Weight every card keeps, so well-known cards still turn up now and then."""
 
 
-def weakness(state: CardState | None, retrievability: float) -> float:
+def weakness(state: str, lapses: int, retrievability: float) -> float:
     """Return a card's drill weight: higher for never seen, low retrievability and many lapses.
 
-    A card never seen weighs as one forgotten; each lapse adds up to half again, capped at the leech count.
+    A card never seen (state new) weighs as one forgotten; lapses add up to half again, capped at the leech
+    count.
     """
-    if state is None or state.state == "new":
+    if state == "new":
         return _FLOOR + 1.0
-    return _FLOOR + (1.0 - retrievability) + 0.5 * min(state.lapses, LEECH_LAPSES) / LEECH_LAPSES
+    return _FLOOR + (1.0 - retrievability) + 0.5 * min(lapses, LEECH_LAPSES) / LEECH_LAPSES
 
 
 def pick_weighted(items: Sequence[str], weights: Sequence[float], count: int, rng: random.Random) -> list[str]:

@@ -101,8 +101,7 @@ def preview(scheduler: Scheduler, state: CardState, at: datetime) -> dict[str, t
     return {rating: review(scheduler, state, rating, at).due - at for rating in RATINGS}
 
 
-def retrievability(scheduler: Scheduler, state: CardState, at: datetime) -> float:
-    """Return py-fsrs's probability of recalling the card at ``at`` (0 for a card never reviewed)."""
-    if state.state == "new":
-        return 0.0
-    return float(scheduler.get_card_retrievability(to_fsrs(state, at), current_datetime=at))
+def recall_probability(scheduler: Scheduler, stability: float, last_review: datetime, at: datetime) -> float:
+    """Return py-fsrs's retrievability at ``at`` of a card of this stability last reviewed at ``last_review``."""
+    card = Card(card_id=0, state=State.Review, stability=stability, last_review=last_review, due=at)
+    return float(scheduler.get_card_retrievability(card, current_datetime=at))

@@ -14,14 +14,14 @@ from typing import Any
 
 from tutor.clock import now
 from tutor.engine import scheduling
-from tutor.engine.days import day_start, to_us
+from tutor.engine.days import day_start, from_us, to_us
 from tutor.engine.drill import Drill, pick_weighted, weakness
 from tutor.engine.optimize import OptimizeResult, fit_parameters
 from tutor.engine.queue import DeckCounts, QueueEntry, build_queue, deck_counts
-from tutor.engine.records import CardState, ReviewRecord
+from tutor.engine.records import STATES, CardState, ReviewRecord
 from tutor.engine.settings import StudySettings
 from tutor.engine.stats import Stats, compute_stats
-from tutor.engine.store import Store, state_from_row
+from tutor.engine.store import Store
 from tutor.errors import BadInputError, UnknownCardError
 from tutor.questions.card import Card
 from tutor.questions.library import Library
@@ -273,8 +273,15 @@ class Study:
             raise BadInputError(f"the time limit must be positive, not {minutes} minutes")
         candidates = self.library.select(decks=decks, tags=tags)
         moment = now()
-        states = self._states([card.id for card in candidates])
-        candidates = [card for card in candidates if not (card.id in states and states[card.id].suspended)]
+        # What the weights need, of every card ever rated or suspended: one query, no per-card state objects.
+        touched = {
+            row[0]: row[1:]
+            for row in self._store.read(
+                "SELECT card_id, state, stability, last_review_us, lapses, suspended FROM card "
+                "WHERE position IS NOT NULL AND (state > 0 OR suspended = 1)"
+            )
+        }
+        candidates = [card for card in candidates if not (card.id in touched and touched[card.id][4])]
         if not candidates:
             raise BadInputError("no card to drill: no unsuspended card has the decks and tags asked for")
         if seed is None:
@@ -283,11 +290,11 @@ class Study:
         schedulers = {deck: scheduling.make_scheduler(settings, deck) for deck in {card.deck for card in candidates}}
         weights = []
         for card in candidates:
-            state = states.get(card.id)
+            state, stability, last_us, lapses, _ = touched.get(card.id, (0, None, None, 0, 0))
             recall = 0.0
-            if state is not None and state.state != "new":
-                recall = scheduling.retrievability(schedulers[card.deck], state, moment)
-            weights.append(weakness(state, recall))
+            if state:
+                recall = scheduling.recall_probability(schedulers[card.deck], stability, from_us(last_us), moment)
+            weights.append(weakness(STATES[state], lapses, recall))
         chosen = pick_weighted([card.id for card in candidates], weights, count, random.Random(seed))
         deadline = moment + timedelta(minutes=minutes) if minutes is not None else None
         with self._store.write() as db:
@@ -310,15 +317,6 @@ class Study:
             deadline,
             self._apply_drill,
         )
-
-    def _states(self, card_ids: list[str]) -> dict[str, CardState]:
-        """Return the states of the cards asked for that were ever rated or suspended."""
-        wanted = set(card_ids)
-        rows = self._store.read(
-            "SELECT card_id, state, step, stability, difficulty, due_us, last_review_us, reps, lapses, suspended "
-            "FROM card WHERE position IS NOT NULL AND (state > 0 OR suspended = 1)"
-        )
-        return {row[0]: state_from_row(row) for row in rows if row[0] in wanted}
 
     def _apply_drill(self, db: sqlite3.Connection, answers: list[tuple[Card, str, datetime]]) -> None:
         """Move the schedule of drilled cards by their grades, at the time each answer was given."""
