@@ -1,0 +1,71 @@
+"""Each demo's Textual view computes in a thread worker, draws the result and recomputes on request."""
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.widgets import Static
+from textual_plotext import PlotextPlot
+
+from tutor.demos.registry import get_demo
+from tutor.errors import DemoParameterError
+
+# Small parameters: the views are what is tested here, the numbers are tested beside each compute module.
+SMALL = {
+    "descent": {"kappa": 10.0, "max_steps": 200},
+    "activations": {"points": 101},
+    "lstm": {"steps": 20, "hidden": 4, "seeds": 1},
+    "matmul": {"budget": 0.1, "max_n": 64},
+}
+
+
+class Host(App):
+    """Mounts one demo view."""
+
+    def __init__(self, name: str, params: dict) -> None:
+        super().__init__()
+        self.view = get_demo(name).module("widget").make_widget(params)
+
+    def compose(self) -> ComposeResult:
+        yield self.view
+
+
+async def settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("name", list(SMALL))
+async def test_view_computes_in_a_worker_and_draws_its_plots(name):
+    app = Host(name, SMALL[name])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        view = app.view
+        assert view.result is not None
+        assert type(view.result).__module__ == f"tutor.demos.{name}.compute"
+        assert view.params == get_demo(name).resolve(SMALL[name])
+        assert not view.query_one("#demo-loading").display
+        await pilot.pause(0.3)  # let an animation draw a few frames
+        for plot in view.query(PlotextPlot):
+            assert plot.plt.build().strip(), f"{name}: an empty plot"
+
+
+async def test_recompute_uses_the_new_parameters():
+    app = Host("activations", {"points": 11})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.view.recompute({"lo": -2, "hi": 3, "points": 11})
+        await settle(pilot)
+        assert app.view.result.to_dict()["range"] == [-2.0, 3.0]
+
+
+async def test_a_failed_computation_is_shown_as_one_line():
+    app = Host("activations", {"lo": 4, "hi": 1})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.view.result is None
+        status = str(app.view.query_one("#demo-status", Static).render())
+        assert status == "--lo must be below --hi (got lo=4, hi=1)"
+
+
+def test_an_unknown_parameter_is_refused_before_anything_runs():
+    with pytest.raises(DemoParameterError, match="has no parameter 'width'"):
+        get_demo("lstm").module("widget").make_widget({"width": 3})
