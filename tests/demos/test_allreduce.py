@@ -42,9 +42,9 @@ def array_split_sizes(elements: int, world_size: int) -> list[int]:
     return [len(part) for part in np.array_split(np.arange(elements), world_size)]
 
 
-def worker_children() -> list[int]:
-    """Children of this process that are ranks, or zombies (a rank not reaped)."""
-    found = []
+def processes() -> dict[int, tuple[str, int, str]]:
+    """Every process: pid → (state, parent pid, command line)."""
+    found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -54,9 +54,17 @@ def worker_children() -> list[int]:
         except OSError:
             continue
         state, ppid = stat.rsplit(")", 1)[1].split()[:2]
-        if int(ppid) == os.getpid() and (WORKER_MODULE in cmdline or state == "Z"):
-            found.append(int(entry.name))
+        found[int(entry.name)] = (state, int(ppid), cmdline)
     return found
+
+
+def worker_children(parent: int | None = None) -> list[int]:
+    """Children of ``parent`` (default: this process) that are ranks, or zombies (a rank not reaped)."""
+    parent = os.getpid() if parent is None else parent
+    return [
+        pid for pid, (state, ppid, cmdline) in processes().items()
+        if ppid == parent and (WORKER_MODULE in cmdline or state == "Z")
+    ]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: f"p{case[0]}-n{case[1]}-seg{case[2]}")
@@ -185,6 +193,33 @@ def test_a_killed_worker_ends_the_run_with_one_line_and_no_worker_left():
     assert worker_children() == []
 
 
+def loaded_torch(pid: int) -> bool:
+    try:
+        return "libtorch" in Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return False
+
+
+def test_the_ranks_end_when_their_launcher_is_killed_without_cleaning_up():
+    # SIGKILL gives the launcher no chance to stop them: each rank sees its stdin close and exits.
+    code = "from tutor.demos.allreduce.compute import compute; compute(world_size=2, elements=4, bench=True)"
+    launcher = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while len(ranks := worker_children(launcher.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    while not all(loaded_torch(pid) for pid in ranks) and time.monotonic() < deadline:
+        time.sleep(0.05)  # kill it mid-run, with the ranks inside torch, not while they start
+    launcher.kill()
+    launcher.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        alive = [pid for pid in ranks if processes().get(pid, ("Z",))[0] != "Z"]
+        if not alive:
+            break
+        time.sleep(0.05)
+    assert len(ranks) == 2 and alive == []
+
+
 def test_an_error_inside_the_ranks_is_reported_as_one_line():
     job = {"elements": 10, "seed": 0, "segment_bytes": 0, "bench": False}
     with pytest.raises(WorkerError) as raised:
@@ -262,8 +297,10 @@ def test_the_terminal_animation_plays_every_step(monkeypatch):
 
 
 async def test_the_app_view_computes_in_a_worker_and_plays_the_ring():
+    from rich.console import Console
     from textual.app import App
 
+    from tutor.demos.allreduce.frames import HOLD_S
     from tutor.demos.allreduce.widget import make_widget
 
     view = make_widget({"world_size": 2, "elements": 3})
@@ -272,17 +309,19 @@ async def test_the_app_view_computes_in_a_worker_and_plays_the_ring():
         def compose(self):
             yield view
 
+    def shown() -> str:
+        text = io.StringIO()
+        Console(file=text, width=120).print(view.query_one("#allreduce-ring").content)
+        return text.getvalue()
+
     async with Host().run_test(size=(120, 50)) as pilot:
         deadline = time.monotonic() + 60
         while view.result is None and time.monotonic() < deadline:
             await pilot.pause(0.1)
-        await pilot.pause(0.2)
         assert view.result.steps == 2
-        from rich.console import Console
-
-        shown = io.StringIO()
-        Console(file=shown, width=120).print(view.query_one("#allreduce-ring").content)
-        assert "p=2 · n=3" in shown.getvalue() or "step " in shown.getvalue()
+        assert "p=2 · n=3" in shown()  # the inputs come first, then the ring moves
+        await pilot.pause(HOLD_S * 2 + 0.3)
+        assert "step 1/2" in shown()
     assert worker_children() == []
 
 

@@ -49,7 +49,7 @@ def measure_alpha_beta(*, large_bytes: int = 16 << 20, shifts: int = 50) -> tupl
     Both come from ring shifts, the ring's own step: every rank sends to its right neighbour while receiving
     from its left, so every link and every core is as busy as in the ring (on a machine with fewer cores than
     ranks a ping-pong between two ranks, the others idle, would measure a far smaller α).
-    α (seconds per message) is the time of one shift of a 4-byte message, over ``shifts`` consecutive ones.
+    α (seconds per message) is the median time of ``shifts`` consecutive shifts of a 4-byte message.
     β (bytes per second per link) is V / (t − α) for the median shift of V = ``large_bytes``.
 
     Returns:
@@ -70,10 +70,13 @@ def measure_alpha_beta(*, large_bytes: int = 16 << 20, shifts: int = 50) -> tupl
     tiny_out, tiny_in = torch.zeros(1), torch.zeros(1)
     shift(tiny_out, tiny_in)  # the first message on a pair sets up the connection: not timed
     dist.barrier()
-    start = time.perf_counter()
+    latencies = []
     for _ in range(shifts):
+        start = time.perf_counter()
         shift(tiny_out, tiny_in)
-    latency = (time.perf_counter() - start) / shifts
+        latencies.append(time.perf_counter() - start)
+    # the median: a rank descheduled by other load on the machine stalls a few shifts, not the typical one
+    latency = statistics.median(latencies)
     outgoing = torch.ones(large_bytes // 4)
     incoming = torch.empty_like(outgoing)
     durations = []

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 
 from tutor.demos.allreduce.schedule import REDUCE_SCATTER, RingStep, chunk_bounds, ring_schedule, segment_bounds
 
-SEGMENT_BYTES = 1 << 20
-"""Default segment size: at 16 MB and p=4 a chunk is 4 MB, so four segments are in flight along the ring.
-Much smaller segments cost more in per-message overhead than they gain (benchmarks/bench_allreduce.py)."""
+SEGMENT_BYTES = 2 << 20
+"""Default segment size: at 16 MB and p=4 a chunk is 4 MB, in two segments, the fewest gloo's ring pipelines
+with. Gloo's own segments are at most 1 MB; here each message also costs tens of microseconds of Python and
+dispatch, and on a machine with fewer cores than ranks smaller segments cost more than their overlap gains
+(benchmarks/bench_allreduce.py compares them)."""
 
 RECEIVES_AHEAD = 2
 """Receives posted before the one being waited on (and scratch buffers they land in)."""
