@@ -54,3 +54,22 @@ def test_corpus_words_are_found(word):
     hits = search(load_library().cards, word)
     assert hits, word
     assert all(a.score >= b.score for a, b in zip(hits, hits[1:]))
+
+
+@pytest.mark.parametrize(
+    ("query", "best"),
+    [
+        ("池化", "c000-hw-3.3"),  # 池化层的作用是什么？ is about pooling; LeNet-5's card only mentions it
+        ("ring all-reduce", "c003-ring-allreduce"),  # the corpus writes Ring-AllReduce
+        ("batch size", "c004-q3"),
+        ("梯度消失", "c004-q7"),  # 什么是梯度消失?
+    ],
+)
+def test_the_card_about_the_query_ranks_first(query, best):
+    assert search(load_library().cards, query)[0].card.id == best
+
+
+def test_hyphenated_words_match_their_joined_form():
+    card = Card(id="r", deck="d", question="Ring-AllReduce 的两步", answer="reduce-scatter 与 all-gather")
+    assert [hit.card.id for hit in search([card], "allreduce")] == ["r"]
+    assert [hit.card.id for hit in search([card], "all-gather")] == ["r"]

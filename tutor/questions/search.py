@@ -1,4 +1,4 @@
-"""Ranked, Chinese-aware search over cards (BM25 over character bigrams and words)."""
+"""Ranked, Chinese-aware search over cards: BM25F over two fields (question, answer) of character bigrams and words."""
 
 import math
 from collections import Counter
@@ -9,7 +9,7 @@ from tutor.questions.text import normalize, tokens
 
 _K1 = 1.2
 _B = 0.75
-_QUESTION_WEIGHT = 3  # a hit in the question says more about what the card is about than one in the answer
+_QUESTION_WEIGHT = 3.0  # a hit in the question says more about what the card is about than one in the answer
 
 
 @dataclass(frozen=True)
@@ -19,14 +19,7 @@ class SearchHit:
     card: Card
     """The matching card."""
     score: float
-    """BM25 score; phrase matches add a bonus."""
-
-
-def _document(card: Card) -> Counter:
-    counts = Counter(tokens(card.answer + " " + " ".join(card.tags) + " " + " ".join(card.key_points)))
-    for token in tokens(card.question):
-        counts[token] += _QUESTION_WEIGHT
-    return counts
+    """BM25F score, scaled by the share of the query's terms found and a bonus for the whole phrase."""
 
 
 def _query_terms(query: str) -> list[str]:
@@ -44,29 +37,38 @@ def search(cards: list[Card] | tuple[Card, ...], query: str, *, limit: int | Non
     """Return the cards matching ``query``, best first.
 
     Terms are Latin words (any case), numbers and two-character CJK pieces. A card matches when it contains
-    every term of a one- or two-term query, or most terms of a longer one (so 梯度消失的原因 still finds
-    梯度消失产生的原因); cards with more of the terms, and with the whole query as written, rank higher.
+    every term of a one- or two-term query, or half the terms of a longer one (so 梯度消失的原因 still finds
+    梯度消失产生的原因). Each field is normalised by its length (BM25F), so a short question about the query
+    ranks above a long answer that mentions it in passing; the whole query as written adds a bonus.
     """
     terms = _query_terms(query)
     if not terms:
         return []
-    documents = [_document(card) for card in cards]
-    lengths = [sum(document.values()) for document in documents]
-    average = sum(lengths) / max(len(lengths), 1)
-    frequency = Counter(term for document in documents for term in set(terms) if document[term])
+    questions = [Counter(tokens(card.question)) for card in cards]
+    answers = [Counter(tokens(" ".join((card.answer, *card.tags, *card.key_points)))) for card in cards]
+    question_lengths = [sum(counts.values()) or 1 for counts in questions]
+    answer_lengths = [sum(counts.values()) or 1 for counts in answers]
+    average_question = sum(question_lengths) / max(len(cards), 1)
+    average_answer = sum(answer_lengths) / max(len(cards), 1)
+    frequency = Counter(term for q, a in zip(questions, answers) for term in terms if q[term] or a[term])
     phrase = normalize(query).strip()
     hits = []
-    for card, document, length in zip(cards, documents, lengths):
-        matched = [term for term in terms if document[term]]
+    for card, question, answer, question_length, answer_length in zip(
+        cards, questions, answers, question_lengths, answer_lengths
+    ):
+        matched = [term for term in terms if question[term] or answer[term]]
         if len(matched) < _required(len(terms)):
             continue
         score = 0.0
         for term in matched:
+            weight = _QUESTION_WEIGHT * question[term] / (1 - _B + _B * question_length / average_question)
+            weight += answer[term] / (1 - _B + _B * answer_length / average_answer)
             idf = math.log(1 + (len(cards) - frequency[term] + 0.5) / (frequency[term] + 0.5))
-            count = document[term]
-            score += idf * count * (_K1 + 1) / (count + _K1 * (1 - _B + _B * length / average))
-        if phrase in normalize(card.question):
-            score *= 2
+            score += idf * weight * (_K1 + 1) / (weight + _K1)
+        question_text = normalize(card.question)
+        if phrase in question_text:
+            # the more of the question the phrase makes up, the more the card is about it
+            score *= 2 + 4 * len(phrase) / len(question_text)
         elif phrase in normalize(card.answer):
             score *= 1.3
         hits.append(SearchHit(card=card, score=score * len(matched) / len(terms)))

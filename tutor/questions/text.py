@@ -7,7 +7,7 @@ and grading start instantly and tolerate small differences in wording.
 import re
 import unicodedata
 
-_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*|\d+(?:\.\d+)?")
+_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*|\d+(?:\.\d+)?")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
@@ -17,12 +17,20 @@ def normalize(text: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Return the search tokens of ``text``: each CJK character, each CJK bigram, each Latin word, each number."""
+    """Return the search tokens of ``text``: each CJK character and bigram, each Latin word, each number.
+
+    A hyphenated or underscored word gives its parts and the joined form (all-reduce: all, reduce, allreduce).
+    """
     result: list[str] = []
     for run in _RUN.findall(normalize(text)):
         if _CJK.match(run):
             result.extend(run)
             result.extend(run[i : i + 2] for i in range(len(run) - 1))
+        elif "-" in run or "_" in run:
+            # all-reduce, all_reduce and allreduce are one word: keep the parts and the joined form
+            parts = re.split(r"[-_]", run)
+            result.extend(parts)
+            result.append("".join(parts))
         else:
             result.append(run)
     return result
