@@ -139,3 +139,24 @@ def test_tf32_is_switched_on_for_its_block_only():
     with fp32_matmul_precision("tf32"):
         assert torch.backends.cuda.matmul.fp32_precision == "tf32"
     assert torch.backends.cuda.matmul.fp32_precision == before
+
+
+def test_gpu_table_shows_the_share_of_the_dense_peak():
+    # The renderer's GPU path, fed a hand-made row (no GPU here): 2·4096³ flops in 4.11 ms ≈ 33.4 TFLOP/s,
+    # half of an H100's 66.9 TFLOP/s float32 peak.
+    from rich.console import Console
+
+    from tutor.demos.matmul.compute import MatmulResult
+    from tutor.demos.matmul.figures import gpu_table
+
+    seconds = {"fp32": 2 * 4096**3 / 33.45e12, "tf32": None, "bf16": None, "fp16": None, COPIES: None}
+    result = MatmulResult(
+        threads=1, python=(), cpu=(), cpu_peak=None, gpu_name="NVIDIA H100 80GB HBM3",
+        gpu_peak_tflops=gpu_peak_tflops("NVIDIA H100 80GB HBM3"), cuda=(CudaRow(n=4096, seconds=seconds),),
+        no_gpu_reason=None, load_average=None, cpu_count=1,
+    )
+    console = Console(width=140, record=True)
+    console.print(gpu_table(result))
+    text = console.export_text()
+    assert "33,450 (50%)" in text
+    assert "n/a" in text

@@ -26,8 +26,7 @@ def frame_steps(result: DescentResult, frames: int) -> list[int]:
     longest = max(len(run.path) for run in result.optimizers) - 1
     if longest <= 0:
         return [0]
-    steps = sorted({round(longest * (k / (frames - 1)) ** 2) for k in range(frames)})
-    return steps
+    return sorted({round(longest * (k / (frames - 1)) ** 2) for k in range(frames)})
 
 
 def _limits(result: DescentResult) -> tuple[float, float]:

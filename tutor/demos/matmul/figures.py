@@ -54,7 +54,8 @@ def summary(result: MatmulResult) -> Group:
         best = max(max(row.torch_gflops, row.numpy_gflops) for row in result.cpu)
         lines.append(Text(f"pure Python → best BLAS: ×{best / result.python[-1].gflops:,.0f}"))
     if result.cuda is None:
-        lines.append(Text(f"No CUDA GPU on this machine ({result.no_gpu_reason}): CPU results only.", style="bold yellow"))
+        message = f"No CUDA GPU on this machine ({result.no_gpu_reason}): CPU results only."
+        lines.append(Text(message, style="bold yellow"))
     else:
         lines.append(Text(f"GPU: {result.gpu_name}"))
         lines.append(Text(
@@ -121,6 +122,7 @@ def gpu_table(result: MatmulResult) -> Table | None:
         for key in (*GPU_DTYPES, COPIES):
             value = row.gflops(key)
             peak = peaks.get("fp32" if key == COPIES else key)
-            cells.append("n/a" if value is None else f"{value:,.0f}{_percent(value, None if peak is None else peak * 1e3)}")
+            peak_gflops = None if peak is None else peak * 1e3
+            cells.append("n/a" if value is None else f"{value:,.0f}{_percent(value, peak_gflops)}")
         table.add_row(str(row.n), *cells)
     return table
