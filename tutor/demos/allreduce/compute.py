@@ -20,6 +20,8 @@ RUN_TIMEOUT_S = 120.0
 """Time limit of a demo run without bench (also each collective's limit inside the ranks)."""
 BENCH_TIMEOUT_S = 900.0
 """Time limit of a run with bench: 1 KB to 64 MB, three methods, a few rounds each."""
+STARTUP_S_PER_RANK = 2.0
+"""Added to the time limit per rank: starting them is what grows with p."""
 TORCHRUN_VARIABLES = ("MASTER_ADDR", "MASTER_PORT", "RANK", "WORLD_SIZE")
 """Set by torchrun for each process it starts: their presence means this process is one rank of many."""
 
@@ -227,18 +229,28 @@ def compute(
     if segment_bytes < 4:
         raise DemoParameterError(f"segment_bytes must be at least 4, not {segment_bytes}")
     job = {"elements": elements, "seed": seed, "segment_bytes": segment_bytes, "bench": bench}
-    timeout_s = BENCH_TIMEOUT_S if bench else RUN_TIMEOUT_S
     if under_torchrun():
-        from tutor.demos.allreduce.worker import torchrun_reports
+        from tutor.demos.allreduce.worker import one_line, torchrun_reports
 
-        reports, launcher = torchrun_reports(job, timeout_s), "torchrun"
+        timeout_s = time_limit(bench, int(os.environ["WORLD_SIZE"]))
+        try:
+            reports, launcher = torchrun_reports(job, timeout_s), "torchrun"
+        except Exception as error:  # torch's errors (a peer that never joined, a closed connection): one line
+            raise WorkerError(f"rank {os.environ['RANK']} failed: {one_line(error)}") from error
     else:
         if port:
             check_port(port)
         else:
             port = free_port()
+        timeout_s = time_limit(bench, world_size)
         reports, launcher = run_local(job, world_size=world_size, port=port, timeout_s=timeout_s), "local"
     return assemble(reports, elements=elements, segment_bytes=segment_bytes, launcher=launcher)
+
+
+def time_limit(bench: bool, world_size: int) -> float:
+    """Return the seconds a run may take (also each collective's limit inside the ranks)."""
+    # every rank imports torch (a second or two of CPU each): on a small machine starting p ranks takes O(p)
+    return (BENCH_TIMEOUT_S if bench else RUN_TIMEOUT_S) + STARTUP_S_PER_RANK * world_size
 
 
 def assemble(reports: list[dict[str, Any]], *, elements: int, segment_bytes: int, launcher: str) -> Result:

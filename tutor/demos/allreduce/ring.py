@@ -4,7 +4,8 @@ Each chunk travels in segments, and the ring is pipelined the way gloo's own all
 received and added in step s is sent on in step s+1 while later segments are still arriving, and the
 receives for the next segments are posted before the current one is waited on. With one segment per chunk
 every step would be a barrier (send the whole chunk, wait, add, repeat) and the links would sit idle while
-the cores add.
+the cores add. That gain needs something idle to overlap: with more ranks than cores, over loopback, the
+cores are the bottleneck and the benchmark measures no gain from segments, only their per-message cost.
 
 Called inside an initialised process group (see ``worker.py``); the caller owns the group.
 """
