@@ -137,8 +137,8 @@ DEMOS: tuple[Demo, ...] = (
         name="allreduce",
         summary="Ring all-reduce over torch.distributed (gloo) in real worker processes",
         parameters=(
-            Parameter("world_size", int, 4, "number of worker processes p", 2, 64),
-            Parameter("elements", int, 10, "length n of each rank's vector", 1, 64 * 2**20),
+            Parameter("world_size", int, 4, "number of local worker processes p (each holds its own copy of the data)", 2, 16),
+            Parameter("elements", int, 10, "length n of each rank's float32 vector (16 Mi elements = 64 MB)", 1, 16 * 2**20),
             Parameter("bench", bool, False, "time ring vs gloo all_reduce vs parameter server, 1 KB to 64 MB"),
             Parameter("port", int, 0, "rendezvous port (0: pick a free one)", 0, 65535),
             Parameter("seed", int, 0, "random seed of the vectors", 0, 2**31 - 1),
