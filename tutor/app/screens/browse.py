@@ -20,7 +20,8 @@ _ALL = "__all__"
 
 def card_option(card: Card) -> Option:
     """A one-line entry of the card list: the question, cut with an ellipsis."""
-    prompt = Text(card.question.replace("\n", " "), no_wrap=True, overflow="ellipsis")
+    # Backticks of inline code read as noise in a one-line list; the preview renders the Markdown.
+    prompt = Text(card.question.replace("\n", " ").replace("`", ""), no_wrap=True, overflow="ellipsis")
     return Option(prompt, id=card.id)
 
 

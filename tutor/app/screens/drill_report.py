@@ -78,7 +78,8 @@ class DrillReportScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = "drill report"
-        self.query_one("#keep", Button).focus()
+        # Focus the report, not the buttons at its end: focusing them would scroll the score out of sight.
+        self.query_one("#report").focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "finish":

@@ -1,5 +1,7 @@
 """Home: the decks with their new / learning / due counts, today's progress, and the way into everything else."""
 
+from collections import Counter
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -56,17 +58,19 @@ class HomeScreen(Screen):
         table = self.query_one("#decks", DataTable)
         selected = table.cursor_row
         table.clear()
-        totals = [0, 0, 0, 0]
         for deck in self.app.library.decks:
             count = counts.get(deck.name)
             row = [len(deck.cards), count.new if count else 0, count.learning if count else 0, count.due if count else 0]
-            totals = [total + value for total, value in zip(totals, row)]
             table.add_row(deck.name, deck.title, *_numbers(row), key=deck.name)
+        # The whole queue, not the sum of the rows: each deck may show up to the daily new-card limit, but
+        # the limit is shared, so r on all decks brings fewer new cards than the rows add up to.
+        kinds = Counter("learning" if entry.kind == "relearning" else entry.kind for entry in study.queue())
+        totals = [len(self.app.library.cards), kinds["new"], kinds["learning"], kinds["review"]]
         table.add_row(Text("all decks", style="bold"), "", *_numbers(totals, bold=True), key=_ALL)
         table.move_cursor(row=min(selected, table.row_count - 1))
-        due_now = totals[1] + totals[2] + totals[3]
-        self.query_one("#go-review", Button).label = f"r Review ({due_now})"
-        self.query_one("#today", Static).update(_today_line(study.reviews_today(), due_now))
+        waiting = sum(totals[1:])
+        self.query_one("#go-review", Button).label = f"r Review ({waiting})"
+        self.query_one("#today", Static).update(_today_line(study.reviews_today(), waiting))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
