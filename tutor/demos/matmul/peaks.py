@@ -5,6 +5,8 @@ CPU peak = physical cores × clock × FMA units per core × SIMD lanes × 2 (an 
 does not give the number of FMA units. We take two when the fma flag is present: Intel cores since Haswell
 and AMD cores since Zen 2 issue two vector FMAs per cycle (Zen 1 and some Xeon SKUs issue one, for which
 this is twice too high). Without the fma flag, or on a CPU whose flags we cannot read, the peak is unknown.
+The clock is cpuinfo_max_freq where the kernel exposes it; otherwise (virtual machines) "cpu MHz", the
+nominal clock, which boosting cores exceed: a measured rate can then beat this "peak", and the views say so.
 
 GPU peaks are the vendor's dense (no 2:4 sparsity) tensor-core figures, in TFLOP/s, for the cards we know.
 """
