@@ -82,3 +82,25 @@ async def test_a_card_without_demos_says_so_instead_of_opening_one(data_dir):
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
         assert [notice.message for notice in app._notifications] == ["this card links no demo"]
+
+
+async def test_a_card_with_several_demos_asks_which_one_to_open(data_dir, study_library):
+    from tutor.app.screens.demo import DemoPicker, open_card_demos
+    from tutor.questions.card import Card, DemoLink
+
+    card = Card(
+        id="t-two",
+        deck="study",
+        question="q",
+        answer="a",
+        demos=(DemoLink("descent", {"kappa": 10.0}), DemoLink("activations", {"points": 11})),
+    )
+    app = build_app(data_dir, library=study_library)
+    async with app.run_test(size=SIZE) as pilot:
+        open_card_demos(app, card)
+        await pilot.pause()
+        assert isinstance(app.screen, DemoPicker)
+        await pilot.press("down", "enter")
+        assert isinstance(app.screen, DemoScreen)
+        assert app.screen.demo.name == "activations" and app.screen.params["points"] == 11
+        await wait_for_view(pilot)

@@ -118,3 +118,20 @@ async def test_r_on_home_starts_the_review_of_every_deck(data_dir):
         assert isinstance(app.screen, ReviewScreen)
         assert app.screen.decks is None
         assert app.screen.card.id == app.study.queue()[0].card_id
+
+
+async def test_a_leech_is_flagged_when_it_comes_up(data_dir, monkeypatch):
+    app = build_app(data_dir, "review", deck=["study"])
+    # Eight lapses: learn the card, then forget it from review eight times, a day apart each.
+    for day in range(1, 20):
+        monkeypatch.setenv("TUTOR_NOW", f"2025-01-{day:02d}T09:00:00+00:00")
+        state = app.study.card_state("t-pool")
+        app.study.rate("t-pool", "again" if state.state == "review" else "easy")
+        if app.study.card_state("t-pool").lapses >= 8:
+            break
+    monkeypatch.setenv("TUTOR_NOW", "2025-03-03T09:00:00+00:00")
+    assert app.study.card_state("t-pool").leech
+    async with app.run_test(size=SIZE):
+        assert app.screen.card.id == "t-pool"
+        leech = app.screen.query_one("#review-leech")
+        assert leech.display and "forgotten 8 times" in str(leech.render())

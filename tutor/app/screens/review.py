@@ -48,6 +48,7 @@ class ReviewScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="review-status")
+        yield Static(id="review-leech")
         with Vertical(id="review-body"):
             yield CardView(id="review-card")
             yield Static(id="review-summary")
@@ -93,6 +94,10 @@ class ReviewScreen(Screen):
         view.display = True
         view.show(card, revealed=False)
         view.focus()
+        state = self.app.study.card_state(card.id)
+        leech = self.query_one("#review-leech", Static)
+        leech.update(f"leech: forgotten {state.lapses} times. Rewrite the card in your own words, or suspend it (s)")
+        leech.display = state.leech
         self.query_one("#reveal-hint").display = True
         self.query_one("#ratings").display = False
         self._shown_at = time.monotonic()
