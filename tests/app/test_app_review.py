@@ -135,3 +135,14 @@ async def test_a_leech_is_flagged_when_it_comes_up(data_dir, monkeypatch):
         assert app.screen.card.id == "t-pool"
         leech = app.screen.query_one("#review-leech")
         assert leech.display and "forgotten 8 times" in str(leech.render())
+
+
+async def test_a_rating_the_database_refuses_is_reported_and_the_card_stays(data_dir):
+    app = build_app(data_dir, "review", deck=["study"])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space")
+        app.study.close()  # as if the database went away under the app
+        await pilot.press("3")
+        assert app.screen.card.id == "t-pool" and app.screen.revealed
+        assert app.screen.rated == []
+        assert [notice.title for notice in app._notifications] == ["rating not saved"]

@@ -9,6 +9,7 @@ from textual.widgets import Footer, Header
 from tutor.app.widgets.card_view import CardView
 from tutor.app.widgets.history import CardHistory
 from tutor.clock import now
+from tutor.errors import TutorError
 from tutor.questions.card import Card
 
 
@@ -53,12 +54,15 @@ class CardScreen(Screen):
     def action_toggle_suspend(self) -> None:
         """Suspend the card (it leaves the queue and drills), or unsuspend it."""
         study = self.app.study
-        if study.card_state(self.card.id).suspended:
-            study.unsuspend(self.card.id)
-            self.notify(f"{self.card.id} is back in the queue")
-        else:
-            study.suspend(self.card.id)
-            self.notify(f"{self.card.id} suspended: press s again to undo")
+        try:
+            if study.card_state(self.card.id).suspended:
+                study.unsuspend(self.card.id)
+                self.notify(f"{self.card.id} is back in the queue")
+            else:
+                study.suspend(self.card.id)
+                self.notify(f"{self.card.id} suspended: press s again to undo")
+        except TutorError as error:
+            self.notify(str(error), title="suspend", severity="error")
         self._show_history()
 
     def action_back(self) -> None:

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
 
 from tutor.errors import TutorError
 from tutor.questions.card import Card
@@ -108,7 +109,7 @@ class DemoScreen(Screen):
             self.notify(self._warning, severity="warning")
         self._load()
 
-    @work(thread=True, exclusive=True, group="demo-load")
+    @work(thread=True, exclusive=True, group="demo-load", exit_on_error=False)
     def _load(self) -> None:
         try:
             module = self.demo.module("widget")
@@ -125,10 +126,21 @@ class DemoScreen(Screen):
         self.query_one("#demo-screen-loading").remove()
         self.query_one("#demo-screen-status", Static).update(message)
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # An import that fails for another reason than a missing view (a broken torch install, say) is
+        # reported on the screen; the rest of the app goes on.
+        if event.worker.group == "demo-load" and event.state is WorkerState.ERROR:
+            self._failed(f"{self.demo.name} could not load: {event.worker.error}")
+
     def _mount_view(self, module) -> None:
+        try:
+            view = module.make_widget(dict(self.params))
+        except TutorError as error:
+            self._failed(str(error))
+            return
         self.query_one("#demo-screen-loading").remove()
         self.query_one("#demo-screen-status").remove()
-        self.view = module.make_widget(dict(self.params))
+        self.view = view
         self.query_one("#demo-view").mount(self.view)
 
     def _form_values(self) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from textual.widgets import Button, Collapsible, Footer, Header, Static
 
 from tutor.app.screens.drill import grade_summary
 from tutor.app.widgets.markdown_view import MarkdownView
+from tutor.errors import TutorError
 
 
 def score_bar(score: float, width: int = 20) -> Text:
@@ -95,7 +96,11 @@ class DrillReportScreen(Screen):
         """End the drill, moving the schedule only when the learner asked for it."""
         if self.drill.finished:
             return
-        report = self.drill.finish(move_schedule=move_schedule)
+        try:
+            report = self.drill.finish(move_schedule=move_schedule)
+        except TutorError as error:
+            self.notify(str(error), title="drill", severity="error")
+            return
         message = (
             f"schedule moved by {report.answered} answers" if report.moved_schedule else "schedule left as it was"
         )
@@ -106,6 +111,6 @@ class DrillReportScreen(Screen):
         self.refresh_bindings()
 
     def action_back(self) -> None:
-        if not self.drill.finished:
-            self.drill.finish(move_schedule=False)
+        # Leaving without a choice keeps the schedule, the drill's default.
+        self.action_finish(False)
         self.app.pop_screen()

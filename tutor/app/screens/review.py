@@ -15,6 +15,7 @@ from textual.widgets import Button, Footer, Header, Static
 from tutor.app.format import interval
 from tutor.app.widgets.card_view import CardView
 from tutor.app.widgets.rating_bar import RATINGS, RatingBar
+from tutor.errors import TutorError
 from tutor.questions.card import Card
 
 
@@ -130,7 +131,12 @@ class ReviewScreen(Screen):
         if not self.revealed:
             return
         duration_ms = int(1000 * (time.monotonic() - self._shown_at))
-        self.app.study.rate(self.card.id, rating, duration_ms=duration_ms)
+        try:
+            self.app.study.rate(self.card.id, rating, duration_ms=duration_ms)
+        except TutorError as error:
+            # Not recorded (the database refused it): stay on the card so the rating can be given again.
+            self.notify(str(error), title="rating not saved", severity="error")
+            return
         self.rated.append((self.card.id, rating))
         self._next()
 
@@ -145,7 +151,11 @@ class ReviewScreen(Screen):
         if not self.rated:
             self.notify("nothing to undo in this session")
             return
-        card_id = self.app.study.undo()
+        try:
+            card_id = self.app.study.undo()
+        except TutorError as error:
+            self.notify(str(error), title="undo", severity="error")
+            return
         if card_id is None:
             self.notify("nothing to undo")
             return
@@ -158,7 +168,11 @@ class ReviewScreen(Screen):
         """Suspend the current card (browse it to unsuspend) and move on."""
         if self.card is None:
             return
-        self.app.study.suspend(self.card.id)
+        try:
+            self.app.study.suspend(self.card.id)
+        except TutorError as error:
+            self.notify(str(error), title="suspend", severity="error")
+            return
         self.notify(f"{self.card.id} suspended: unsuspend it from browse (s)")
         self._next()
 
