@@ -1,5 +1,6 @@
 """The decks ship inside the package: a wheel install finds them as an editable install does."""
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -11,8 +12,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_a_wheel_install_finds_every_packaged_deck(tmp_path):
+    # Build from a copy: setuptools keeps a build/ folder in the source tree, and a stale one would hide mistakes.
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
+    shutil.copytree(ROOT / "tutor", source / "tutor", symlinks=True, ignore=ignore)
+    shutil.copytree(ROOT / "content", source / "content", ignore=ignore)
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path / "dist")],
+        [sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path / "dist")],
         check=True,
         capture_output=True,
         timeout=300,
