@@ -12,6 +12,7 @@ printed: above the CPU count, other work competes for the cores and the figures 
 
 import argparse
 import os
+import time
 
 GOAL = 1.10
 """torch's time may be at most this multiple of NumPy's."""
@@ -47,6 +48,8 @@ def main() -> None:
     for _ in range(args.rounds):
         for name, timer in timers.items():
             times[name].extend(timer.blocked_autorange(min_run_time=args.min_run_time).times)
+            # OpenBLAS's threads spin for about 0.1 s after a call and would slow whatever runs next.
+            time.sleep(0.5)
 
     flops = 2.0 * args.n**3
     print(f"n = {args.n}, float32, torch {torch.__version__} ({threads} threads), numpy {np.__version__}")

@@ -34,6 +34,10 @@ GPU_DTYPES = ("fp32", "tf32", "bf16", "fp16")
 COPIES = "fp32_with_copies"
 """Key of the GPU row that includes the host-device copies."""
 
+BLAS_SETTLE = 0.2
+"""Seconds to wait after timing NumPy. OpenBLAS's worker threads keep spinning for about 0.1 s after a call,
+waiting for more work; torch timed in that window finds its cores taken and reads up to ten times slower."""
+
 
 @dataclass(frozen=True)
 class PythonRow:
@@ -207,7 +211,7 @@ def _predicted_cost(n: int, seconds_per_flop: float, min_run_time: float, runs: 
     """Seconds blocked_autorange will take for ``runs`` statements at size n: the warm-up estimate and the
     measured block each take at least one product, and the block at least min_run_time."""
     one = 2.0 * n**3 * seconds_per_flop
-    return runs * (one + max(one, min_run_time))
+    return runs * (one + max(one, min_run_time)) + BLAS_SETTLE
 
 
 def _time_python(threads: int, min_run_time: float) -> tuple[PythonRow, ...]:
@@ -246,6 +250,7 @@ def _time_cpu(budget: float, max_n: int, threads: int, min_run_time: float,
         a_np, b_np = a.numpy().copy(), b.numpy().copy()
         torch_seconds = _median("torch.matmul(a, b)", {"torch": torch, "a": a, "b": b}, threads, min_run_time)
         numpy_seconds = _median("np.matmul(a, b)", {"np": np, "a": a_np, "b": b_np}, threads, min_run_time)
+        time.sleep(BLAS_SETTLE)
         rows.append(CpuRow(n=n, torch_seconds=torch_seconds, numpy_seconds=numpy_seconds))
     return tuple(rows)
 
