@@ -5,7 +5,7 @@ Times are stored as integers so that SQLite compares and indexes them cheaply an
 in Anki), so a late-night session counts towards the day it belongs to.
 """
 
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 MICROSECOND = timedelta(microseconds=1)
@@ -36,8 +36,3 @@ def day_start(moment: datetime, *, hour: int, tz: tzinfo | None = None) -> datet
     if here < start:
         start = (start - timedelta(days=1)).replace(hour=hour)
     return start.astimezone(timezone.utc)
-
-
-def study_date(moment: datetime, *, hour: int, tz: tzinfo | None = None) -> date:
-    """Return the calendar date of the study day holding ``moment`` (a 2:00 review belongs to the day before)."""
-    return (local(moment, tz) - timedelta(hours=hour)).date()
