@@ -137,8 +137,8 @@ class Study:
     def _scheduler(self, deck: str):
         return scheduling.make_scheduler(self.settings, deck)
 
-    def _day_start(self, moment: datetime) -> datetime:
-        return day_start(moment, hour=self.settings.day_start_hour, tz=self._tz)
+    def _day_start(self, moment: datetime, settings: StudySettings) -> datetime:
+        return day_start(moment, hour=settings.day_start_hour, tz=self._tz)
 
     # Reviewing
 
@@ -156,7 +156,7 @@ class Study:
         return build_queue(
             self._store,
             now=moment,
-            day_start=day_start(moment, hour=settings.day_start_hour, tz=self._tz),
+            day_start=self._day_start(moment, settings),
             new_per_day=settings.new_per_day,
             known=self._cards,
             decks=decks,
@@ -236,13 +236,13 @@ class Study:
         return deck_counts(
             self._store,
             now=moment,
-            day_start=day_start(moment, hour=settings.day_start_hour, tz=self._tz),
+            day_start=self._day_start(moment, settings),
             new_per_day=settings.new_per_day,
         )
 
     def reviews_today(self) -> int:
         """Return how many answers (reviews and drills) were given since the study day began."""
-        since = to_us(self._day_start(now()))
+        since = to_us(self._day_start(now(), self.settings))
         return int(self._store.read("SELECT count(*) FROM review_log WHERE reviewed_us >= ?", (since,))[0][0])
 
     # Drills
