@@ -116,10 +116,9 @@ def _data_dir(args: argparse.Namespace, *, create: bool = True) -> Path:
 
 
 def _library(args: argparse.Namespace):
-    from tutor.locations import user_decks_dir
-    from tutor.questions.library import load_library
+    from tutor.questions.library import learner_library
 
-    return load_library(user_decks_dir(_data_dir(args, create=False)))
+    return learner_library(_data_dir(args, create=False))
 
 
 def _card_table(cards, title: str | None = None):

@@ -108,13 +108,12 @@ def build_app(data_dir: Path, screen: str = "home", *, library=None, **options: 
             or the database cannot be opened.
     """
     from tutor.engine.study import Study
-    from tutor.locations import user_decks_dir
-    from tutor.questions.library import load_library
+    from tutor.questions.library import learner_library
 
     if screen not in ("home", "review", "drill"):
         raise BadInputError(f"unknown screen {screen!r} (home, review or drill)")
     if library is None:
-        library = load_library(user_decks_dir(data_dir))
+        library = learner_library(data_dir)
     for name in options.get("deck") or ():
         library.deck(name)
     if options.get("count") is not None and options["count"] < 1:

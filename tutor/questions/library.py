@@ -5,6 +5,7 @@ from importlib import resources
 from pathlib import Path
 
 from tutor.errors import DeckError, UnknownCardError, UnknownDeckError
+from tutor.locations import user_decks_dir
 from tutor.questions.card import Card
 from tutor.questions.deck import Deck, load_deck
 
@@ -84,3 +85,12 @@ def load_library(user_decks: Path | None = None) -> Library:
                 raise DeckError(f"{deck.path}:1: card id {card.id!r} is already used in {ids[card.id].path}")
             ids[card.id] = deck
     return Library(decks=tuple(decks))
+
+
+def learner_library(data_dir: Path) -> Library:
+    """Load the packaged decks and the learner's imported decks of data directory ``data_dir``.
+
+    Raises:
+        DeckError: as :func:`load_library`.
+    """
+    return load_library(user_decks_dir(data_dir))

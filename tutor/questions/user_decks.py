@@ -116,9 +116,9 @@ class ImportPlan:
 
 def _user_decks(data_dir: Path) -> tuple[set[str], dict[str, Deck]]:
     """Return the packaged deck names and the learner's decks by name."""
-    from tutor.questions.library import load_library
+    from tutor.questions.library import learner_library
 
-    library = load_library(user_decks_dir(data_dir))
+    library = learner_library(data_dir)
     packaged = {deck.name for deck in library.decks if not deck.user}
     return packaged, {deck.name: deck for deck in library.decks if deck.user}
 
