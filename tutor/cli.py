@@ -257,13 +257,8 @@ def _cmd_due(args: argparse.Namespace) -> int:
         return ExitCode.OK
     from rich.table import Table
 
+    from tutor.app.format import interval
     from tutor.questions.render import terminal_markdown
-
-    def short(interval) -> str:
-        minutes = interval.total_seconds() / 60
-        if minutes < 60:
-            return f"{minutes:.0f}m"
-        return f"{minutes / 60:.0f}h" if minutes < 24 * 60 else f"{interval.days}d"
 
     questions = {card.id: card.question for card in library.cards}
     more = len(queue) - len(shown)
@@ -276,7 +271,7 @@ def _cmd_due(args: argparse.Namespace) -> int:
     table.add_column("question")
     for number, (entry, preview) in enumerate(zip(shown, previews), start=1):
         due = f"{entry.due.astimezone():%Y-%m-%d %H:%M}" if entry.kind != "new" else "new"
-        after = " · ".join(short(interval) for interval in preview.values())
+        after = " · ".join(interval(span) for span in preview.values())
         table.add_row(str(number), entry.card_id, entry.kind, due, after, terminal_markdown(questions[entry.card_id]))
     _console().print(table)
     return ExitCode.OK
@@ -293,15 +288,14 @@ def _cmd_rate(args: argparse.Namespace) -> int:
         return ExitCode.OK
     from rich.table import Table
 
-    wait = state.due - now()
-    days, seconds = wait.days, wait.seconds
-    after = f"{days} d" if days else f"{seconds // 3600} h" if seconds >= 3600 else f"{max(1, seconds // 60)} min"
+    from tutor.app.format import due_text
+
     table = Table(title=f"{state.card_id} rated {args.rating}", show_header=False)
     table.add_column("field", style="dim")
     table.add_column("value")
     flags = [flag for flag, on in (("leech", state.leech), ("suspended", state.suspended)) if on]
     table.add_row("state", " ".join([state.state, *(f"({flag})" for flag in flags)]))
-    table.add_row("due", f"{state.due.astimezone():%Y-%m-%d %H:%M} (local), in {after}")
+    table.add_row("due", f"{state.due.astimezone():%Y-%m-%d %H:%M} (local), {due_text(state.due, now())}")
     table.add_row("stability", f"{state.stability:.2f} days")
     table.add_row("difficulty", f"{state.difficulty:.2f} of 10")
     table.add_row("reviews / lapses", f"{state.reps} / {state.lapses}")

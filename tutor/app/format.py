@@ -1,4 +1,7 @@
-"""Short texts for intervals, due dates and shares, as the screens show them ("3d", "in 2h", "92%")."""
+"""Short texts for intervals, due dates and shares ("3d", "in 2h", "92%"), for the screens and the command line.
+
+No textual here: ``tutor due`` and ``tutor rate`` use these too.
+"""
 
 from datetime import datetime, timedelta
 
