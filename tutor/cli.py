@@ -14,6 +14,7 @@ from typing import Any
 from tutor.errors import BadInputError, ExitCode, TutorError
 
 RATINGS = ("again", "hard", "good", "easy")
+"""tutor.engine.records.RATINGS, spelt out: importing the engine here would cost ``tutor --help`` ~13 ms."""
 
 
 class _Parser(argparse.ArgumentParser):

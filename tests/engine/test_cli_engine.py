@@ -124,3 +124,10 @@ def test_a_bad_tutor_now_is_refused(home):
     result = subprocess.run([sys.executable, "-m", "tutor", "due"], capture_output=True, text=True, env=env)
     assert result.returncode == 2
     assert "TUTOR_NOW" in result.stderr
+
+
+def test_the_command_line_offers_the_engine_s_ratings():
+    from tutor.cli import RATINGS
+    from tutor.engine.records import RATINGS as ENGINE_RATINGS
+
+    assert RATINGS == ENGINE_RATINGS

@@ -14,7 +14,8 @@ from textual.widgets import Button, Footer, Header, Static
 
 from tutor.app.format import interval
 from tutor.app.widgets.card_view import CardView
-from tutor.app.widgets.rating_bar import RATINGS, RatingBar
+from tutor.app.widgets.rating_bar import RatingBar
+from tutor.engine.records import RATINGS
 from tutor.errors import TutorError
 from tutor.questions.card import Card
 

@@ -7,9 +7,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button
 
 from tutor.app.format import interval
-
-RATINGS = ("again", "hard", "good", "easy")
-"""The ratings in key order: 1 again, 2 hard, 3 good, 4 easy."""
+from tutor.engine.records import RATINGS
 
 _VARIANTS = {"again": "error", "hard": "warning", "good": "success", "easy": "primary"}
 
