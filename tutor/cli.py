@@ -397,8 +397,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     parser = _demo_parser(demo)
     options = vars(parser.parse_args(args.params))
     as_json = options.pop("json") or getattr(args, "json", False)
-    params = demo.resolve({name: value for name, value in options.items() if value is not None})
-    result = demo.module("compute").compute(**params)
+    result = demo.compute({name: value for name, value in options.items() if value is not None})
     if as_json:
         _print_json(result.to_dict())
         return ExitCode.OK
