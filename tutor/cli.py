@@ -8,6 +8,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -122,19 +123,36 @@ def _library(args: argparse.Namespace):
     return learner_library(_data_dir(args, create=False))
 
 
-def _card_table(cards, title: str | None = None):
+_RIGHT = {"justify": "right"}
+"""Column options of a column of counts."""
+
+
+def _table(title: str, columns: dict[str, dict[str, Any]], rows: Iterable[Sequence[Any]], **options: Any):
+    """Return a Rich table titled ``title``: ``columns`` maps each header to its ``add_column`` options.
+
+    ``options`` go to the table itself (``caption``, ``show_header``).
+    """
     from rich.table import Table
 
+    table = Table(title=title, **options)
+    for header, column_options in columns.items():
+        table.add_column(header, **column_options)
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def _card_table(cards, title: str):
     from tutor.questions.render import terminal_markdown
 
-    table = Table(title=title, show_lines=False)
-    table.add_column("id", style="cyan", no_wrap=True)
-    table.add_column("deck", style="magenta", no_wrap=True)
-    table.add_column("question")
-    table.add_column("tags", style="dim")
-    for card in cards:
-        table.add_row(card.id, card.deck, terminal_markdown(card.question), ", ".join(card.tags))
-    return table
+    columns = {
+        "id": {"style": "cyan", "no_wrap": True},
+        "deck": {"style": "magenta", "no_wrap": True},
+        "question": {},
+        "tags": {"style": "dim"},
+    }
+    rows = ((card.id, card.deck, terminal_markdown(card.question), ", ".join(card.tags)) for card in cards)
+    return _table(title, columns, rows)
 
 
 def _cmd_decks(args: argparse.Namespace) -> int:
@@ -144,14 +162,9 @@ def _cmd_decks(args: argparse.Namespace) -> int:
     if getattr(args, "json", False):
         _print_json([deck.to_dict() for deck in library.decks])
         return ExitCode.OK
-    from rich.table import Table
-
-    table = Table(title="decks")
-    for column in ("name", "title", "cards", "owner"):
-        table.add_column(column)
-    for deck in library.decks:
-        table.add_row(deck.name, deck.title, str(len(deck.cards)), "yours" if deck.user else "corpus")
-    _console().print(table)
+    columns = {"name": {}, "title": {}, "cards": _RIGHT, "owner": {}}
+    rows = ((deck.name, deck.title, str(len(deck.cards)), "yours" if deck.user else "corpus") for deck in library.decks)
+    _console().print(_table("decks", columns, rows))
     return ExitCode.OK
 
 
@@ -221,16 +234,11 @@ def _cmd_import(args: argparse.Namespace) -> int:
     if getattr(args, "json", False):
         _print_json([report.to_dict() for report in reports])
         return ExitCode.OK
-    from rich.table import Table
-
-    table = Table(title="imported")
-    for column in ("file", "deck", "added", "updated", "unchanged", "removed"):
-        table.add_column(column, justify="right" if column not in ("file", "deck") else "left")
-    for report in reports:
-        counts = (report.added, report.updated, report.unchanged, report.removed)
-        table.add_row(report.file, report.deck, *(str(len(ids)) for ids in counts))
+    counts = ("added", "updated", "unchanged", "removed")
+    columns = {"file": {}, "deck": {}, **dict.fromkeys(counts, _RIGHT)}
+    rows = ((report.file, report.deck, *(str(len(getattr(report, name))) for name in counts)) for report in reports)
     console = _console()
-    console.print(table)
+    console.print(_table("imported", columns, rows))
     for report in reports:
         if report.removed:
             console.print(
@@ -256,25 +264,26 @@ def _cmd_due(args: argparse.Namespace) -> int:
     if not queue:
         _console().print("nothing to study now")
         return ExitCode.OK
-    from rich.table import Table
-
     from tutor.app.format import interval
     from tutor.questions.render import terminal_markdown
 
     questions = {card.id: card.question for card in library.cards}
-    more = len(queue) - len(shown)
-    table = Table(title=f"{len(queue)} cards to study, in order", caption=f"… and {more} more" if more else None)
-    table.add_column("#", style="dim", justify="right")
-    table.add_column("id", style="cyan", no_wrap=True)
-    table.add_column("kind", style="magenta", no_wrap=True)
-    table.add_column("due (local)", no_wrap=True)
-    table.add_column("again · hard · good · easy", no_wrap=True)
-    table.add_column("question")
+    columns = {
+        "#": {"style": "dim", "justify": "right"},
+        "id": {"style": "cyan", "no_wrap": True},
+        "kind": {"style": "magenta", "no_wrap": True},
+        "due (local)": {"no_wrap": True},
+        "again · hard · good · easy": {"no_wrap": True},
+        "question": {},
+    }
+    rows = []
     for number, (entry, preview) in enumerate(zip(shown, previews), start=1):
         due = f"{entry.due.astimezone():%Y-%m-%d %H:%M}" if entry.kind != "new" else "new"
         after = " · ".join(interval(span) for span in preview.values())
-        table.add_row(str(number), entry.card_id, entry.kind, due, after, terminal_markdown(questions[entry.card_id]))
-    _console().print(table)
+        rows.append((str(number), entry.card_id, entry.kind, due, after, terminal_markdown(questions[entry.card_id])))
+    more = len(queue) - len(shown)
+    caption = f"… and {more} more" if more else None
+    _console().print(_table(f"{len(queue)} cards to study, in order", columns, rows, caption=caption))
     return ExitCode.OK
 
 
@@ -287,20 +296,18 @@ def _cmd_rate(args: argparse.Namespace) -> int:
     if getattr(args, "json", False):
         _print_json(state.to_dict())
         return ExitCode.OK
-    from rich.table import Table
-
     from tutor.app.format import due_text
 
-    table = Table(title=f"{state.card_id} rated {args.rating}", show_header=False)
-    table.add_column("field", style="dim")
-    table.add_column("value")
     flags = [flag for flag, on in (("leech", state.leech), ("suspended", state.suspended)) if on]
-    table.add_row("state", " ".join([state.state, *(f"({flag})" for flag in flags)]))
-    table.add_row("due", f"{state.due.astimezone():%Y-%m-%d %H:%M} (local), {due_text(state.due, now())}")
-    table.add_row("stability", f"{state.stability:.2f} days")
-    table.add_row("difficulty", f"{state.difficulty:.2f} of 10")
-    table.add_row("reviews / lapses", f"{state.reps} / {state.lapses}")
-    _console().print(table)
+    rows = [
+        ("state", " ".join([state.state, *(f"({flag})" for flag in flags)])),
+        ("due", f"{state.due.astimezone():%Y-%m-%d %H:%M} (local), {due_text(state.due, now())}"),
+        ("stability", f"{state.stability:.2f} days"),
+        ("difficulty", f"{state.difficulty:.2f} of 10"),
+        ("reviews / lapses", f"{state.reps} / {state.lapses}"),
+    ]
+    columns = {"field": {"style": "dim"}, "value": {}}
+    _console().print(_table(f"{state.card_id} rated {args.rating}", columns, rows, show_header=False))
     return ExitCode.OK
 
 
@@ -312,33 +319,27 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     if getattr(args, "json", False):
         _print_json(stats.to_dict())
         return ExitCode.OK
-    from rich.table import Table
-
     console = _console()
     retention = f"{100 * stats.retention:.1f}%" if stats.retention is not None else "not yet measured"
     console.print(
         f"[bold]{stats.reviews_total}[/] answers ({stats.drills_total} in drills) · true retention {retention} "
         f"over {stats.retention_reviews} reviews of cards in review"
     )
-    states = Table(title="cards by state")
-    for name in stats.by_state:
-        states.add_column(name, justify="right")
-    states.add_row(*(str(count) for count in stats.by_state.values()))
-    console.print(states)
-    days = Table(title=f"answers per day ({len(stats.per_day)} days)")
-    for column in ("day", "reviews", "drills"):
-        days.add_column(column, justify="right" if column != "day" else "left")
-    for day in stats.per_day:
-        if day.reviews or day.drills:
-            days.add_row(day.day.isoformat(), str(day.reviews), str(day.drills))
-    console.print(days if days.row_count else "no answers in the last days")
-    forecast = Table(title="due forecast")
-    forecast.add_column("in days", justify="right")
-    forecast.add_column("due", justify="right")
-    for offset, count in enumerate(stats.forecast):
-        if count:
-            forecast.add_row("today (and overdue)" if offset == 0 else str(offset), str(count))
-    console.print(forecast if forecast.row_count else "nothing due in the coming days")
+    states = [tuple(str(count) for count in stats.by_state.values())]
+    console.print(_table("cards by state", dict.fromkeys(stats.by_state, _RIGHT), states))
+    days = [
+        (day.day.isoformat(), str(day.reviews), str(day.drills)) for day in stats.per_day if day.reviews or day.drills
+    ]
+    days_title = f"answers per day ({len(stats.per_day)} days)"
+    days_columns = {"day": {}, "reviews": _RIGHT, "drills": _RIGHT}
+    console.print(_table(days_title, days_columns, days) if days else "no answers in the last days")
+    forecast = [
+        ("today (and overdue)" if offset == 0 else str(offset), str(count))
+        for offset, count in enumerate(stats.forecast)
+        if count
+    ]
+    forecast_columns = {"in days": _RIGHT, "due": _RIGHT}
+    console.print(_table("due forecast", forecast_columns, forecast) if forecast else "nothing due in the coming days")
     return ExitCode.OK
 
 
@@ -384,14 +385,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         if getattr(args, "json", False):
             _print_json([{"name": demo.name, "summary": demo.summary} for demo in demos])
             return ExitCode.OK
-        from rich.table import Table
-
-        table = Table(title="demos (tutor demo NAME --help for parameters)")
-        table.add_column("name", style="cyan")
-        table.add_column("what it shows")
-        for demo in demos:
-            table.add_row(demo.name, demo.summary)
-        _console().print(table)
+        columns = {"name": {"style": "cyan"}, "what it shows": {}}
+        rows = ((demo.name, demo.summary) for demo in demos)
+        _console().print(_table("demos (tutor demo NAME --help for parameters)", columns, rows))
         return ExitCode.OK
     demo = get_demo(args.name)
     parser = _demo_parser(demo)
