@@ -18,14 +18,14 @@ A deck file looks like::
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from tutor.errors import DeckError
-from tutor.questions.card import Card, DemoLink, Erratum, Source
+from tutor.questions.card import Card
 
 DECK_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 """Deck names are short, lower-case and safe as file names."""
@@ -117,17 +117,9 @@ def _check_card(path: Path, node: yaml.Node) -> None:
 
 
 def _card_from_data(deck: str, data: dict[str, Any]) -> Card:
-    return Card(
-        id=str(data["id"]),
-        deck=deck,
-        question=str(data["question"]).strip(),
-        answer=str(data.get("answer") or "").rstrip() + "\n",
-        source=Source.from_dict(data["source"]) if data.get("source") else None,
-        tags=tuple(str(tag) for tag in data.get("tags") or ()),
-        key_points=tuple(str(point) for point in data.get("key_points") or ()),
-        demos=tuple(DemoLink.from_dict(demo) for demo in data.get("demos") or ()),
-        errata=tuple(Erratum.from_dict(item) for item in data.get("errata") or ()),
-    )
+    card = Card.from_dict({**data, "deck": deck})
+    # One normal form whatever the YAML block style: no space around the question, one newline after the answer.
+    return replace(card, question=card.question.strip(), answer=card.answer.rstrip() + "\n")
 
 
 def parse_deck(text: str, path: Path, *, user: bool = False) -> Deck:
