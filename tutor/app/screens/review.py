@@ -14,6 +14,7 @@ from textual.widgets import Button, Footer, Header, Static
 
 from tutor.app.format import interval
 from tutor.app.widgets.card_view import CardView
+from tutor.app.widgets.history import RATING_STYLE
 from tutor.app.widgets.rating_bar import RatingBar
 from tutor.engine.records import RATINGS
 from tutor.errors import TutorError
@@ -208,8 +209,8 @@ def session_summary(rated: list[tuple[str, str]], seconds: float) -> Table | Tex
     table.add_column("", justify="right")
     table.add_row("ratings", str(len(rated)))
     table.add_row("cards", str(len({card_id for card_id, _ in rated})))
-    for rating, style in zip(RATINGS, ("red", "yellow", "green", "blue")):
-        table.add_row(Text(rating, style=style), str(counts[rating]))
+    for rating in RATINGS:
+        table.add_row(Text(rating, style=RATING_STYLE[rating]), str(counts[rating]))
     recalled = sum(counts[rating] for rating in ("hard", "good", "easy"))
     table.add_row("recalled", f"{100 * recalled / len(rated):.0f}%")
     table.add_row("time", "under a minute" if seconds < 60 else interval(timedelta(seconds=seconds)))

@@ -9,7 +9,8 @@ from textual.widgets import Static
 
 from tutor.app.format import due_text, interval
 
-_RATING_STYLE = {"again": "red", "hard": "yellow", "good": "green", "easy": "blue"}
+RATING_STYLE = {"again": "red", "hard": "yellow", "good": "green", "easy": "blue"}
+"""The colour of each rating wherever ratings are listed."""
 
 
 def schedule_text(state, now: datetime) -> Text:
@@ -41,21 +42,16 @@ def history_table(records, *, limit: int = 12) -> Table | Text:
     table.add_column("time", justify="right")
     table.add_column("score", justify="right")
     for record in list(reversed(records))[:limit]:
-        seconds = "" if record.duration_ms is None else interval_ms(record.duration_ms)
+        seconds = "" if record.duration_ms is None else interval(timedelta(milliseconds=record.duration_ms))
         score = "" if record.score is None else f"{100 * record.score:.0f}%"
         table.add_row(
             f"{record.reviewed_at:%Y-%m-%d %H:%M}",
             record.mode,
-            Text(record.rating, style=_RATING_STYLE.get(record.rating, "")),
+            Text(record.rating, style=RATING_STYLE.get(record.rating, "")),
             seconds,
             score,
         )
     return table
-
-
-def interval_ms(milliseconds: int) -> str:
-    """An answer time such as 8s or 2m."""
-    return interval(timedelta(milliseconds=milliseconds))
 
 
 class CardHistory(Static):
