@@ -35,9 +35,8 @@ class BrowseScreen(Screen):
         Binding("q", "back", "Back", show=False),
     ]
 
-    def __init__(self, deck: str | None = None) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._deck = deck
         self._shown: list[Card] = []
 
     def compose(self) -> ComposeResult:
@@ -46,7 +45,7 @@ class BrowseScreen(Screen):
         with Horizontal(id="browse"):
             with Vertical(id="browse-left"):
                 yield Input(placeholder="search 搜索 (/)", id="search")
-                yield Select(decks, value=self._deck or _ALL, allow_blank=False, id="deck-filter", compact=True)
+                yield Select(decks, value=_ALL, allow_blank=False, id="deck-filter", compact=True)
                 yield Static(id="match-count")
                 yield OptionList(id="cards")
             with VerticalScroll(id="browse-preview"):
