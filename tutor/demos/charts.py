@@ -5,9 +5,16 @@ because both are plotext figure objects.
 """
 
 import math
+import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from rich.console import Console
+from rich.live import Live
 from rich.text import Text
+
+FPS = 25
+"""Frames per second of the demos' animated plots, in the terminal and in the app."""
 
 
 def new_figure(width: int, height: int) -> Any:
@@ -24,6 +31,17 @@ def new_figure(width: int, height: int) -> Any:
 def to_text(figure: Any) -> Text:
     """Render a plotext figure to Rich text (plotext builds ANSI escape sequences)."""
     return Text.from_ansi(figure.build())
+
+
+def play(console: Console, figure: Any, frames: Sequence[Any], draw: Callable[[Any, Any], None]) -> None:
+    """Animate ``figure`` in place on a terminal: ``draw(figure, frame)`` for each frame, :data:`FPS` a second."""
+    draw(figure, frames[0])
+    with Live(to_text(figure), console=console, auto_refresh=False) as live:
+        for frame in frames:
+            started = time.perf_counter()
+            draw(figure, frame)
+            live.update(to_text(figure), refresh=True)
+            time.sleep(max(0.0, 1.0 / FPS - (time.perf_counter() - started)))
 
 
 def log_ticks(lowest: float, highest: float) -> tuple[list[float], list[str]]:

@@ -4,16 +4,18 @@ Each demo's ``widget.py`` subclasses :class:`DemoView`, composes its plots and t
 ``draw``. The compute function runs in a thread so the app keeps answering keys while torch works.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.containers import VerticalScroll
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
 
+from tutor.demos.charts import FPS
 from tutor.demos.registry import get_demo
 from tutor.errors import TutorError
 
@@ -46,6 +48,7 @@ class DemoView(VerticalScroll):
         super().__init__(**kwargs)
         self.params = get_demo(self.demo_name).resolve(params)
         self.result: Any = None
+        self._animation: Timer | None = None
 
     def compose(self) -> Iterable[Widget]:
         """Status line and loading indicator, then the demo's widgets."""
@@ -89,6 +92,20 @@ class DemoView(VerticalScroll):
     def compute_extras(self) -> dict[str, Any]:
         """Extra keyword arguments for compute (a progress callback, say); none by default."""
         return {}
+
+    def animate(self, frames: Sequence[Any], show: Callable[[Any], None]) -> None:
+        """Call ``show`` on each of ``frames`` in turn, ``FPS`` a second, replacing any running animation."""
+        if self._animation is not None:
+            self._animation.stop()
+        pending = list(frames)
+
+        def next_frame() -> None:
+            show(pending.pop(0))
+            if not pending and self._animation is not None:
+                self._animation.stop()
+                self._animation = None
+
+        self._animation = self.set_interval(1.0 / FPS, next_frame)
 
     def set_status(self, text: str, style: str = "") -> None:
         """Show one line above the result (plain text: brackets in it are not markup)."""

@@ -20,6 +20,9 @@ CONTOUR_LEVELS = (1.0, 0.1, 0.01)
 BATCH_COLORS = ("red", "orange", "yellow", "green", "cyan", "blue")
 """Plot colours of the minibatch runs, smallest batch first."""
 
+FRAMES = 90
+"""Frames of the path animation (about 3.6 s at :data:`tutor.demos.charts.FPS`)."""
+
 
 def frame_steps(result: DescentResult, frames: int) -> list[int]:
     """Return the step shown in each animation frame: dense at first, where the paths move most."""

@@ -1,19 +1,10 @@
 """The descent demo in a plain terminal: the paths drawn step by step, then the tables and the SGD noise."""
 
-import time
-
 from rich.console import Console, Group
-from rich.live import Live
 
-from tutor.demos.charts import new_figure, to_text
+from tutor.demos.charts import new_figure, play, to_text
 from tutor.demos.descent import figures
 from tutor.demos.descent.compute import DescentResult
-
-FPS = 25
-"""Animation frames per second."""
-
-FRAMES = 90
-"""Frames of the path animation (about 3.6 s)."""
 
 
 def show(result: DescentResult, console: Console) -> None:
@@ -23,15 +14,9 @@ def show(result: DescentResult, console: Console) -> None:
     """
     width = max(60, min(console.width, 140))
     figure = new_figure(width, 24)
-    steps = figures.frame_steps(result, FRAMES)
+    steps = figures.frame_steps(result, figures.FRAMES)
     if console.is_terminal:
-        figures.draw_paths(figure, result, steps[0])
-        with Live(to_text(figure), console=console, auto_refresh=False, transient=False) as live:
-            for step in steps:
-                started = time.perf_counter()
-                figures.draw_paths(figure, result, step)
-                live.update(to_text(figure), refresh=True)
-                time.sleep(max(0.0, 1.0 / FPS - (time.perf_counter() - started)))
+        play(console, figure, steps, lambda plot, step: figures.draw_paths(plot, result, step))
     else:
         figures.draw_paths(figure, result, steps[-1])
         console.print(to_text(figure))

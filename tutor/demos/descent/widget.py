@@ -3,7 +3,6 @@
 from collections.abc import Iterable
 from typing import Any
 
-from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
@@ -11,12 +10,6 @@ from textual_plotext import PlotextPlot
 from tutor.demos.descent import figures
 from tutor.demos.descent.compute import DescentResult
 from tutor.demos.view import DemoView
-
-FPS = 25
-"""Animation frames per second."""
-
-FRAMES = 90
-"""Frames of the path animation."""
 
 
 class DescentView(DemoView):
@@ -36,11 +29,6 @@ class DescentView(DemoView):
 
     demo_name = "descent"
 
-    def __init__(self, params: dict[str, Any], **kwargs: Any) -> None:
-        super().__init__(params, **kwargs)
-        self._frames: list[int] = []
-        self._timer: Timer | None = None
-
     def compose_result(self) -> Iterable[Widget]:
         """Path plot, rates table, minibatch plot and table."""
         yield PlotextPlot(id="descent-paths")
@@ -55,19 +43,12 @@ class DescentView(DemoView):
         noise = self.query_one("#descent-noise", PlotextPlot)
         figures.draw_minibatch(noise.plt, result)
         noise.refresh()
-        self._frames = figures.frame_steps(result, FRAMES)
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_interval(1.0 / FPS, self._next_frame)
+        self.animate(figures.frame_steps(result, figures.FRAMES), self._draw_paths)
 
-    def _next_frame(self) -> None:
-        step = self._frames.pop(0)
+    def _draw_paths(self, step: int) -> None:
         paths = self.query_one("#descent-paths", PlotextPlot)
         figures.draw_paths(paths.plt, self.result, step)
         paths.refresh()
-        if not self._frames and self._timer is not None:
-            self._timer.stop()
-            self._timer = None
 
 
 def make_widget(params: dict[str, Any]) -> DescentView:

@@ -17,6 +17,9 @@ COLORS = {"rnn": "red", "lstm": "green", "gru": "cyan"}
 SWEEP_COLORS = ("red", "orange", "yellow", "green", "cyan", "blue", "magenta", "white")
 """Plot colours of the sweep's curves, smallest bias first."""
 
+FRAMES = 60
+"""Frames of the backward flow (about 2.4 s at :data:`tutor.demos.charts.FPS`)."""
+
 
 def _floor(curves: list[tuple[float, ...]]) -> float:
     """Smallest positive value: exact zeros (underflow) are drawn there."""

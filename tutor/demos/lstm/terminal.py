@@ -1,19 +1,10 @@
 """The LSTM demo in a plain terminal: the gradient flowing back through time, then the forget-bias sweep."""
 
-import time
-
 from rich.console import Console
-from rich.live import Live
 
-from tutor.demos.charts import new_figure, to_text
+from tutor.demos.charts import new_figure, play, to_text
 from tutor.demos.lstm import figures
 from tutor.demos.lstm.compute import LstmResult
-
-FPS = 25
-"""Animation frames per second."""
-
-FRAMES = 60
-"""Frames of the backward flow (about 2.4 s)."""
 
 
 def show(result: LstmResult, console: Console) -> None:
@@ -24,14 +15,8 @@ def show(result: LstmResult, console: Console) -> None:
     width = max(60, min(console.width, 140))
     flow = new_figure(width, 22)
     if console.is_terminal:
-        starts = figures.frame_starts(result, FRAMES)
-        figures.draw_flow(flow, result, starts[0])
-        with Live(to_text(flow), console=console, auto_refresh=False) as live:
-            for first in starts:
-                began = time.perf_counter()
-                figures.draw_flow(flow, result, first)
-                live.update(to_text(flow), refresh=True)
-                time.sleep(max(0.0, 1.0 / FPS - (time.perf_counter() - began)))
+        starts = figures.frame_starts(result, figures.FRAMES)
+        play(console, flow, starts, lambda plot, first: figures.draw_flow(plot, result, first))
     else:
         figures.draw_flow(flow, result)
         console.print(to_text(flow))

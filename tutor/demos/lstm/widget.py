@@ -3,7 +3,6 @@
 from collections.abc import Iterable
 from typing import Any
 
-from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
@@ -11,12 +10,6 @@ from textual_plotext import PlotextPlot
 from tutor.demos.lstm import figures
 from tutor.demos.lstm.compute import LstmResult
 from tutor.demos.view import DemoView
-
-FPS = 25
-"""Animation frames per second."""
-
-FRAMES = 60
-"""Frames of the backward flow."""
 
 
 class LstmView(DemoView):
@@ -33,11 +26,6 @@ class LstmView(DemoView):
 
     demo_name = "lstm"
 
-    def __init__(self, params: dict[str, Any], **kwargs: Any) -> None:
-        super().__init__(params, **kwargs)
-        self._starts: list[int] = []
-        self._timer: Timer | None = None
-
     def compose_result(self) -> Iterable[Widget]:
         """Flow plot, sweep plot, table."""
         yield PlotextPlot(id="lstm-flow")
@@ -50,19 +38,12 @@ class LstmView(DemoView):
         figures.draw_sweep(sweep.plt, result)
         sweep.refresh()
         self.query_one("#lstm-table", Static).update(figures.sweep_table(result))
-        self._starts = figures.frame_starts(result, FRAMES)
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_interval(1.0 / FPS, self._next_frame)
+        self.animate(figures.frame_starts(result, figures.FRAMES), self._draw_flow)
 
-    def _next_frame(self) -> None:
-        first = self._starts.pop(0)
+    def _draw_flow(self, first: int) -> None:
         flow = self.query_one("#lstm-flow", PlotextPlot)
         figures.draw_flow(flow.plt, self.result, first)
         flow.refresh()
-        if not self._starts and self._timer is not None:
-            self._timer.stop()
-            self._timer = None
 
 
 def make_widget(params: dict[str, Any]) -> LstmView:
