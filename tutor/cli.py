@@ -108,6 +108,9 @@ def _print_json(data: Any) -> None:
 def _console():
     from rich.console import Console  # rich costs ~30 ms: only for human output
 
+    from tutor.questions import cjk_wrap
+
+    cjk_wrap.install()
     return Console()
 
 
@@ -148,11 +151,11 @@ def _card_table(cards, title: str):
     columns = {
         "id": {"style": "cyan", "no_wrap": True},
         "deck": {"style": "magenta", "no_wrap": True},
-        "question": {},
-        "tags": {"style": "dim"},
+        "question": {"ratio": 3},
+        "tags": {"style": "dim", "ratio": 1, "min_width": 14},
     }
     rows = ((card.id, card.deck, terminal_markdown(card.question), ", ".join(card.tags)) for card in cards)
-    return _table(title, columns, rows)
+    return _table(title, columns, rows, expand=True)
 
 
 def _cmd_decks(args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ from typing import Any
 from textual.app import App
 from textual.binding import Binding
 
-from tutor.app import cjk_wrap
+from tutor.questions import cjk_wrap
 from tutor.errors import BadInputError, TutorError
 
 DARK_THEME = "textual-dark"

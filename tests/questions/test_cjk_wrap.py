@@ -4,7 +4,7 @@ import pytest
 from rich.console import Console
 from rich.text import Text
 
-from tutor.app import cjk_wrap
+from tutor.questions import cjk_wrap
 
 CLOSING = "，。、；：？！）」』】》”’"
 OPENING = "（「『【《“‘"
