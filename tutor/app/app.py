@@ -11,8 +11,8 @@ from typing import Any
 from textual.app import App
 from textual.binding import Binding
 
-from tutor.questions import cjk_wrap
 from tutor.errors import BadInputError, TutorError
+from tutor.questions import cjk_wrap
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
