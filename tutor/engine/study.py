@@ -22,7 +22,7 @@ from tutor.engine.records import STATES, CardState, ReviewRecord
 from tutor.engine.settings import StudySettings
 from tutor.engine.stats import Stats, compute_stats
 from tutor.engine.store import Store
-from tutor.errors import BadInputError, UnknownCardError
+from tutor.errors import BadInputError
 from tutor.questions.card import Card
 from tutor.questions.library import Library
 
@@ -37,7 +37,6 @@ class Study:
         self.library = library
         """The decks and cards studied."""
         self._tz = tz
-        self._cards: dict[str, Card] = {card.id: card for card in library.cards}
         self._undo: list[int] = []
 
     @classmethod
@@ -113,10 +112,7 @@ class Study:
         Raises:
             UnknownCardError: no card of the library has that id.
         """
-        card = self._cards.get(card_id)
-        if card is None:
-            raise UnknownCardError(f"unknown card id {card_id!r} (see `tutor list` for ids)")
-        return card
+        return self.library.card(card_id)
 
     def card_state(self, card_id: str) -> CardState:
         """Return the scheduling state of ``card_id`` (also of a card that has left the content).
@@ -158,7 +154,7 @@ class Study:
             now=moment,
             day_start=self._day_start(moment, settings),
             new_per_day=settings.new_per_day,
-            known=self._cards,
+            known=self.library.by_id,
             decks=decks,
         )
 
@@ -226,7 +222,7 @@ class Study:
         self.card(card_id)
         with self._store.write() as db:
             state = replace(self._store.card_state(card_id, db) or CardState(card_id), suspended=suspended)
-            self._store.put_card_state(db, state, self._cards[card_id].deck)
+            self._store.put_card_state(db, state, self.library.by_id[card_id].deck)
         return state
 
     def deck_counts(self) -> dict[str, DeckCounts]:
@@ -312,7 +308,7 @@ class Study:
         return Drill(
             self._store,
             drill_id,
-            [self._cards[card_id] for card_id in chosen],
+            [self.library.by_id[card_id] for card_id in chosen],
             moment,
             deadline,
             self._apply_drill,

@@ -1,6 +1,7 @@
 """All the decks a learner can study: the packaged corpus and the learner's imported decks."""
 
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -23,10 +24,15 @@ class Library:
     decks: tuple[Deck, ...]
     """Packaged decks first (in file order), then the learner's decks."""
 
-    @property
+    @cached_property
     def cards(self) -> tuple[Card, ...]:
         """Every card of every deck, in corpus order."""
         return tuple(card for deck in self.decks for card in deck.cards)
+
+    @cached_property
+    def by_id(self) -> dict[str, Card]:
+        """Every card by its id (ids are unique across decks: :func:`load_library` checks)."""
+        return {card.id: card for card in self.cards}
 
     def deck(self, name: str) -> Deck:
         """Return the deck called ``name``.
@@ -46,10 +52,10 @@ class Library:
         Raises:
             UnknownCardError: no card has that id.
         """
-        for card in self.cards:
-            if card.id == card_id:
-                return card
-        raise UnknownCardError(f"unknown card id {card_id!r} (see `tutor list` for ids)")
+        card = self.by_id.get(card_id)
+        if card is None:
+            raise UnknownCardError(f"unknown card id {card_id!r} (see `tutor list` for ids)")
+        return card
 
     def select(self, *, decks: list[str] | None = None, tags: list[str] | None = None) -> list[Card]:
         """Return the cards of the named decks (all when none) carrying any of the tags (all when none).
