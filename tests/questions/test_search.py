@@ -73,3 +73,11 @@ def test_hyphenated_words_match_their_joined_form():
     card = Card(id="r", deck="d", question="Ring-AllReduce 的两步", answer="reduce-scatter 与 all-gather")
     assert [hit.card.id for hit in search([card], "allreduce")] == ["r"]
     assert [hit.card.id for hit in search([card], "all-gather")] == ["r"]
+
+
+def test_an_index_built_once_answers_each_query_like_a_fresh_search():
+    from tutor.questions.search import SearchIndex
+
+    index = SearchIndex.build(CARDS)
+    for query in ("梯度", "池化", "relu", "梯度消失的原因"):
+        assert index.search(query) == search(CARDS, query)

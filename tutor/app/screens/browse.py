@@ -14,6 +14,7 @@ from tutor.app.widgets.card_view import CardView
 from tutor.app.widgets.history import CardHistory
 from tutor.clock import now
 from tutor.questions.card import Card
+from tutor.questions.search import SearchIndex
 
 _ALL = "__all__"
 
@@ -38,6 +39,7 @@ class BrowseScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self._shown: list[Card] = []
+        self._indexes: dict[str, SearchIndex] = {}  # deck filter -> its cards tokenised, on the first query
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -62,8 +64,10 @@ class BrowseScreen(Screen):
         """The cards in the list, in order."""
         return list(self._shown)
 
-    def _deck_cards(self) -> list[Card]:
-        value = self.query_one("#deck-filter", Select).value
+    def _deck_filter(self) -> str:
+        return str(self.query_one("#deck-filter", Select).value)
+
+    def _deck_cards(self, value: str) -> list[Card]:
         library = self.app.library
         return list(library.cards) if value == _ALL else list(library.deck(value).cards)
 
@@ -77,18 +81,18 @@ class BrowseScreen(Screen):
 
     def _list_cards(self) -> None:
         query = self.query_one("#search", Input).value.strip()
-        cards = self._deck_cards()
         if not query:
-            self._show_cards(cards, query)
+            self._show_cards(self._deck_cards(self._deck_filter()), query)
         else:
-            self._search(cards, query)
+            self._search(self._deck_filter(), query)
 
     @work(thread=True, exclusive=True, group="search")
-    def _search(self, cards: list[Card], query: str) -> None:
-        # BM25 over every card takes ~40 ms for the corpus and grows with imported decks: off the UI thread.
-        from tutor.questions.search import search
-
-        found = [hit.card for hit in search(cards, query)]
+    def _search(self, deck_filter: str, query: str) -> None:
+        # Tokenising the corpus takes ~40 ms (more with imported decks) once per filter; each query then ~1 ms.
+        index = self._indexes.get(deck_filter)
+        if index is None:
+            index = self._indexes[deck_filter] = SearchIndex.build(self._deck_cards(deck_filter))
+        found = [hit.card for hit in index.search(query)]
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_cards, found, query)
 
