@@ -17,6 +17,11 @@ FPS = 25
 """Frames per second of the demos' animated plots, in the terminal and in the app."""
 
 
+def plot_width(console: Console) -> int:
+    """Return the width of a terminal plot: the console's, kept between 60 (readable) and 140 (not sprawling)."""
+    return max(60, min(console.width, 140))
+
+
 def new_figure(width: int, height: int) -> Any:
     """Return an empty plotext figure of ``width`` × ``height`` characters, without background colours."""
     # plotext's module-level API draws on one global figure; a figure object of our own keeps views apart.

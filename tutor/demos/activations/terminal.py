@@ -4,12 +4,12 @@ from rich.console import Console
 
 from tutor.demos.activations import figures
 from tutor.demos.activations.compute import ActivationsResult
-from tutor.demos.charts import new_figure, to_text
+from tutor.demos.charts import new_figure, plot_width, to_text
 
 
 def show(result: ActivationsResult, console: Console) -> None:
     """Print both plots and the table (nothing moves here, so there is no animation)."""
-    width = max(60, min(console.width, 140))
+    width = plot_width(console)
     functions = new_figure(width, 22)
     figures.draw_functions(functions, result)
     console.print(to_text(functions))

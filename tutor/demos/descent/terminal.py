@@ -2,7 +2,7 @@
 
 from rich.console import Console, Group
 
-from tutor.demos.charts import new_figure, play, to_text
+from tutor.demos.charts import new_figure, play, plot_width, to_text
 from tutor.demos.descent import figures
 from tutor.demos.descent.compute import DescentResult
 
@@ -12,7 +12,7 @@ def show(result: DescentResult, console: Console) -> None:
 
     When the console is not a terminal (a pipe, a file) only the final frame is printed.
     """
-    width = max(60, min(console.width, 140))
+    width = plot_width(console)
     figure = new_figure(width, 24)
     steps = figures.frame_steps(result, figures.FRAMES)
     if console.is_terminal:

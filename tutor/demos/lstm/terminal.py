@@ -2,7 +2,7 @@
 
 from rich.console import Console
 
-from tutor.demos.charts import new_figure, play, to_text
+from tutor.demos.charts import new_figure, play, plot_width, to_text
 from tutor.demos.lstm import figures
 from tutor.demos.lstm.compute import LstmResult
 
@@ -12,7 +12,7 @@ def show(result: LstmResult, console: Console) -> None:
 
     When the console is not a terminal only the final frame is printed.
     """
-    width = max(60, min(console.width, 140))
+    width = plot_width(console)
     flow = new_figure(width, 22)
     if console.is_terminal:
         starts = figures.frame_starts(result, figures.FRAMES)

@@ -2,7 +2,7 @@
 
 from rich.console import Console
 
-from tutor.demos.charts import new_figure, to_text
+from tutor.demos.charts import new_figure, plot_width, to_text
 from tutor.demos.matmul import figures
 from tutor.demos.matmul.compute import MatmulResult
 
@@ -10,7 +10,7 @@ from tutor.demos.matmul.compute import MatmulResult
 def show(result: MatmulResult, console: Console) -> None:
     """Print the summary, the plot of GFLOP/s against size, the CPU table and the GPU table if any."""
     console.print(figures.summary(result))
-    rates = new_figure(max(60, min(console.width, 140)), 20)
+    rates = new_figure(plot_width(console), 20)
     figures.draw_rates(rates, result)
     console.print(to_text(rates))
     console.print(figures.cpu_table(result))
