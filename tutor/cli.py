@@ -80,6 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("paths", nargs="+", metavar="PATH", help="Markdown, Q/A text or Anki text export")
     importing.add_argument("--deck", help="deck name (default: from the title or file name)")
 
+    export = commands.add_parser("export", parents=[data_json], help="write one deck as Markdown notes")
+    export.add_argument("--deck", required=True, help="the deck to write")
+    export.add_argument("file", metavar="FILE.md", help="the Markdown file to write (`tutor import` reads it back)")
+    export.add_argument("--force", action="store_true", help="replace FILE.md when it exists")
+
     due = commands.add_parser("due", parents=[data_json], help="the review queue in order")
     due.add_argument("--deck", action="append", help="only this deck (repeatable)")
 
@@ -114,16 +119,18 @@ def _console():
     return Console()
 
 
-def _data_dir(args: argparse.Namespace, *, create: bool = True) -> Path:
+def _data_dir(args: argparse.Namespace) -> Path:
     from tutor.locations import data_dir
 
-    return data_dir(getattr(args, "data_dir", None), create=create)
+    # Not created here: opening the store creates it, so a refused command leaves no trace.
+    return data_dir(getattr(args, "data_dir", None), create=False)
 
 
-def _library(args: argparse.Namespace):
-    from tutor.questions.library import learner_library
+def _collection(args: argparse.Namespace):
+    """Open the learner's collection (a context manager): every command reads only what it needs from it."""
+    from tutor.engine.collection import open_collection
 
-    return learner_library(_data_dir(args, create=False))
+    return open_collection(_data_dir(args))
 
 
 _RIGHT = {"justify": "right"}
@@ -161,41 +168,45 @@ def _card_table(cards, title: str):
 def _cmd_decks(args: argparse.Namespace) -> int:
     if args.delete:
         return _delete_deck(args)
-    library = _library(args)
+    with _collection(args) as collection:
+        decks = collection.decks
     if getattr(args, "json", False):
-        _print_json([deck.to_dict() for deck in library.decks])
+        _print_json([deck.to_dict() for deck in decks])
         return ExitCode.OK
     columns = {"name": {}, "title": {}, "cards": _RIGHT, "owner": {}}
-    rows = ((deck.name, deck.title, str(len(deck.cards)), "yours" if deck.user else "corpus") for deck in library.decks)
+    rows = ((deck.name, deck.title, str(deck.card_count), "yours" if deck.user else "corpus") for deck in decks)
     _console().print(_table("decks", columns, rows))
     return ExitCode.OK
 
 
 def _delete_deck(args: argparse.Namespace) -> int:
-    from tutor.questions.user_decks import delete_user_deck, find_user_deck
+    from tutor.engine.importing import delete_deck
 
     name = args.delete
-    path, deck = find_user_deck(name, _data_dir(args, create=False))
-    cards = f"{len(deck.cards)} cards" if deck is not None else "a file that no longer loads"
+    with _collection(args) as collection:
+        deck = collection.deck(name)
+    if not deck.user:
+        raise BadInputError(f"{name!r} is a packaged deck; only your imported decks can be deleted")
     if not args.yes:
         if not sys.stdin.isatty():
             raise BadInputError(f"deleting deck {name!r} needs confirmation: add --yes (stdin is not a terminal)")
         # The prompt goes to stderr so that stdout stays data, even with --json.
-        sys.stderr.write(f"Delete your deck {name!r} ({cards}, {path})? Its review history is kept. [y/N] ")
+        sys.stderr.write(f"Delete your deck {name!r} ({deck.card_count} cards)? Its review history is kept. [y/N] ")
         sys.stderr.flush()
         if sys.stdin.readline().strip().lower() not in ("y", "yes"):
             sys.stderr.write(f"deck {name!r} kept\n")
             return ExitCode.OK
-    delete_user_deck(path)
+    cards = delete_deck(name, data_dir=_data_dir(args))
     if getattr(args, "json", False):
-        _print_json({"deleted": name, "file": str(path), "cards": len(deck.cards) if deck is not None else None})
+        _print_json({"deleted": name, "cards": cards})
     else:
-        _console().print(f"deleted deck {name} ({cards}); its review history is kept")
+        _console().print(f"deleted deck {name} ({cards} cards); its review history is kept")
     return ExitCode.OK
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    cards = _library(args).select(decks=args.deck, tags=args.tag)
+    with _collection(args) as collection:
+        cards = collection.select(decks=args.deck, tags=args.tag)
     if getattr(args, "json", False):
         _print_json([card.to_dict() for card in cards])
         return ExitCode.OK
@@ -204,7 +215,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    card = _library(args).card(args.id)
+    with _collection(args) as collection:
+        card = collection.card(args.id)
     if getattr(args, "json", False):
         _print_json(card.to_dict())
         return ExitCode.OK
@@ -215,9 +227,8 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
-    from tutor.questions.search import search
-
-    hits = search(_library(args).cards, " ".join(args.query), limit=args.limit)
+    with _collection(args) as collection:
+        hits = collection.search(" ".join(args.query), limit=args.limit)
     if getattr(args, "json", False):
         _print_json([hit.card.to_dict() for hit in hits])
         return ExitCode.OK
@@ -229,11 +240,10 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from tutor.questions.user_decks import import_notes
+    from tutor.engine.importing import import_notes
 
-    # Not created here: a refused import leaves no trace, and writing the deck creates the folders.
     paths = [Path(path) for path in args.paths]
-    reports = import_notes(paths, data_dir=_data_dir(args, create=False), deck=args.deck)
+    reports = import_notes(paths, data_dir=_data_dir(args), deck=args.deck)
     if getattr(args, "json", False):
         _print_json([report.to_dict() for report in reports])
         return ExitCode.OK
@@ -251,16 +261,29 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from tutor.engine.importing import export_deck
+
+    target = Path(args.file)
+    count = export_deck(args.deck, target, data_dir=_data_dir(args), overwrite=args.force)
+    if getattr(args, "json", False):
+        _print_json({"deck": args.deck, "file": str(target), "cards": count})
+    else:
+        _console().print(f"wrote {count} cards of deck {args.deck} to {target}")
+    return ExitCode.OK
+
+
 def _cmd_due(args: argparse.Namespace) -> int:
     from tutor.engine.study import Study
 
     as_json = getattr(args, "json", False)
-    library = _library(args)
-    with Study.open(_data_dir(args, create=False), library) as study:
+    with Study.open(_data_dir(args)) as study:
         queue = study.queue(decks=args.deck)
         # The table shows the head of the queue with what each rating would do; --json lists it all.
         shown = [] if as_json else queue[:50]
         previews = [study.next_intervals(entry.card_id) for entry in shown]
+        shown_cards = study.collection.cards_by_id([entry.card_id for entry in shown])
+    questions = {card_id: card.question for card_id, card in shown_cards.items()}
     if as_json:
         _print_json([entry.to_dict() for entry in queue])
         return ExitCode.OK
@@ -270,7 +293,6 @@ def _cmd_due(args: argparse.Namespace) -> int:
     from tutor.app.format import interval
     from tutor.questions.render import terminal_markdown
 
-    questions = {card.id: card.question for card in library.cards}
     columns = {
         "#": {"style": "dim", "justify": "right"},
         "id": {"style": "cyan", "no_wrap": True},
@@ -294,7 +316,7 @@ def _cmd_rate(args: argparse.Namespace) -> int:
     from tutor.clock import now
     from tutor.engine.study import Study
 
-    with Study.open(_data_dir(args, create=False), _library(args)) as study:
+    with Study.open(_data_dir(args)) as study:
         state = study.rate(args.id, args.rating)
     if getattr(args, "json", False):
         _print_json(state.to_dict())
@@ -317,7 +339,7 @@ def _cmd_rate(args: argparse.Namespace) -> int:
 def _cmd_stats(args: argparse.Namespace) -> int:
     from tutor.engine.study import Study
 
-    with Study.open(_data_dir(args, create=False), _library(args)) as study:
+    with Study.open(_data_dir(args)) as study:
         stats = study.stats()
     if getattr(args, "json", False):
         _print_json(stats.to_dict())
@@ -349,7 +371,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 def _cmd_optimize(args: argparse.Namespace) -> int:
     from tutor.engine.study import Study
 
-    with Study.open(_data_dir(args, create=False), _library(args)) as study:
+    with Study.open(_data_dir(args)) as study:
         result = study.optimize()
     if getattr(args, "json", False):
         _print_json(result.to_dict())
@@ -420,6 +442,7 @@ _COMMANDS = {
     "show": _cmd_show,
     "search": _cmd_search,
     "import": _cmd_import,
+    "export": _cmd_export,
     "due": _cmd_due,
     "rate": _cmd_rate,
     "stats": _cmd_stats,
