@@ -497,10 +497,12 @@ def _cmd_exam(args: argparse.Namespace) -> int:
 
 
 def _plain(text: str) -> str:
-    """Escape Rich markup in a name the learner typed."""
+    """Return a name from the learner or a deck safe for the terminal, its Rich markup escaped."""
     from rich.markup import escape
 
-    return escape(text)
+    from tutor.questions.terminal_text import terminal_text
+
+    return escape(terminal_text(text))
 
 
 def _covers(exam) -> str:
