@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tutor.errors import INTERRUPTED, BadInputError, DemoParameterError, ExitCode, TutorError
+from tutor.questions.terminal_text import terminal_text
 
 RATINGS = ("again", "hard", "good", "easy")
 """tutor.engine.records.RATINGS, spelt out: importing the engine here would cost ``tutor --help`` ~13 ms."""
@@ -144,16 +145,24 @@ _RIGHT = {"justify": "right"}
 def _table(title: str, columns: dict[str, dict[str, Any]], rows: Iterable[Sequence[Any]], **options: Any):
     """Return a Rich table titled ``title``: ``columns`` maps each header to its ``add_column`` options.
 
-    ``options`` go to the table itself (``caption``, ``show_header``).
+    ``options`` go to the table itself (``caption``, ``show_header``). The title and every text cell are
+    drawn as plain text (see :func:`_plain`), since they hold card text, deck titles, tags and file names.
     """
     from rich.table import Table
 
-    table = Table(title=title, **options)
+    table = Table(title=_plain(title), **options)
     for header, column_options in columns.items():
         table.add_column(header, **column_options)
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(_plain(cell) if isinstance(cell, str) else cell for cell in row))
     return table
+
+
+def _plain(text: str):
+    """Return untrusted ``text`` as a Rich Text: control characters removed, and no ``[markup]`` read in it."""
+    from rich.text import Text
+
+    return Text(terminal_text(text))
 
 
 def _card_table(cards, title: str):
@@ -192,16 +201,17 @@ def _delete_deck(args: argparse.Namespace) -> int:
         if not sys.stdin.isatty():
             raise BadInputError(f"deleting deck {name!r} needs confirmation: add --yes (stdin is not a terminal)")
         # The prompt goes to stderr so that stdout stays data, even with --json.
-        sys.stderr.write(f"Delete your deck {name!r} ({cards}, {path})? Its review history is kept. [y/N] ")
+        question = f"Delete your deck {name!r} ({cards}, {path})? Its review history is kept. [y/N] "
+        sys.stderr.write(terminal_text(question))
         sys.stderr.flush()
         if sys.stdin.readline().strip().lower() not in ("y", "yes"):
-            sys.stderr.write(f"deck {name!r} kept\n")
+            sys.stderr.write(terminal_text(f"deck {name!r} kept") + "\n")
             return ExitCode.OK
     delete_user_deck(path)
     if getattr(args, "json", False):
         _print_json({"deleted": name, "file": str(path), "cards": len(deck.cards) if deck is not None else None})
     else:
-        _console().print(f"deleted deck {name} ({cards}); its review history is kept")
+        _console().print(_plain(f"deleted deck {name} ({cards}); its review history is kept"))
     return ExitCode.OK
 
 
@@ -256,8 +266,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
     for report in reports:
         if report.removed:
             console.print(
-                f"no longer in {report.file}, removed from deck {report.deck} (reviews kept): "
-                + ", ".join(report.removed)
+                _plain(
+                    f"no longer in {report.file}, removed from deck {report.deck} (reviews kept): "
+                    + ", ".join(report.removed)
+                )
             )
     return ExitCode.OK
 
@@ -284,7 +296,7 @@ def _cmd_due(args: argparse.Namespace) -> int:
     questions = {card.id: card.question for card in library.cards}
     columns = {
         "#": {"style": "dim", "justify": "right"},
-        "id": {"style": "cyan", "no_wrap": True},
+        "id": {"style": "cyan", "overflow": "fold"},
         "kind": {"style": "magenta", "no_wrap": True},
         "due (local)": {"no_wrap": True},
         "again · hard · good · easy": {"no_wrap": True},
@@ -449,7 +461,8 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         return int(_COMMANDS[args.command](args))
     except TutorError as error:
-        sys.stderr.write(f"tutor: error: {error}\n")
+        # Error messages name the learner's files and quote their content.
+        sys.stderr.write(f"tutor: error: {terminal_text(str(error))}\n")
         return int(error.exit_code)
     except KeyboardInterrupt:
         sys.stderr.write(INTERRUPTED + "\n")
@@ -460,10 +473,11 @@ def main(argv: list[str] | None = None) -> int:
         return int(ExitCode.OK)
     except OSError as error:
         where = f" ({error.filename})" if error.filename else ""
-        sys.stderr.write(f"tutor: error: {error.strerror or error}{where}\n")
+        sys.stderr.write(f"tutor: error: {terminal_text(str(error.strerror or error))}{terminal_text(where)}\n")
         return int(ExitCode.FAILURE)
     except Exception as error:  # a bug of ours: one line for the learner, the traceback on request
         if os.environ.get("TUTOR_DEBUG"):
             raise
-        sys.stderr.write(f"tutor: error: internal error: {type(error).__name__}: {error} (TUTOR_DEBUG=1 shows more)\n")
+        message = terminal_text(f"internal error: {type(error).__name__}: {error}")
+        sys.stderr.write(f"tutor: error: {message} (TUTOR_DEBUG=1 shows more)\n")
         return int(ExitCode.FAILURE)
