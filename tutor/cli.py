@@ -89,8 +89,15 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=_positive_int, default=20, help="most results shown (default 20)")
 
     importing = commands.add_parser("import", parents=[data_json], help="import your notes as a deck")
-    importing.add_argument("paths", nargs="+", metavar="PATH", help="Markdown, Q/A text or Anki text export")
+    importing.add_argument(
+        "paths", nargs="+", metavar="PATH", help="Markdown, Q/A text, an Anki text export or package (.apkg, .colpkg)"
+    )
     importing.add_argument("--deck", help="deck name (default: from the title or file name)")
+
+    export = commands.add_parser("export", parents=[data_json], help="write a deck as an Anki package (.apkg)")
+    export.add_argument("path", metavar="FILE", help="the package to write (.apkg)")
+    export.add_argument("--deck", required=True, help="the deck to export")
+    export.add_argument("--with-history", action="store_true", help="also write your reviews as Anki's review log")
 
     due = commands.add_parser("due", parents=[data_json], help="the review queue in order")
     due.add_argument("--deck", action="append", help="only this deck (repeatable)")
@@ -250,17 +257,33 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from tutor.questions.anki_decks import is_anki_package
     from tutor.questions.user_decks import import_notes
 
     # Not created here: a refused import leaves no trace, and writing the deck creates the folders.
     paths = [Path(path) for path in args.paths]
-    reports = import_notes(paths, data_dir=_data_dir(args, create=False), deck=args.deck)
+    data_dir = _data_dir(args, create=False)
+    packages = [path for path in paths if is_anki_package(path)]
+    notes = [path for path in paths if not is_anki_package(path)]
+    imported: tuple = ()
+    if packages:
+        from tutor.engine.anki import import_anki_packages  # the engine: the packages' reviews go to the log
+
+        note_reports, imported = import_anki_packages(packages, data_dir=data_dir, deck=args.deck, notes=notes)
+    else:
+        note_reports = import_notes(notes, data_dir=data_dir, deck=args.deck)
     if getattr(args, "json", False):
-        _print_json([report.to_dict() for report in reports])
+        _print_json([report.to_dict() for report in (*note_reports, *imported)])
         return ExitCode.OK
+    reports = [*note_reports, *(entry.cards for entry in imported)]
     counts = ("added", "updated", "unchanged", "removed")
     columns = {"file": {}, "deck": {}, **dict.fromkeys(counts, _RIGHT)}
-    rows = ((report.file, report.deck, *(str(len(getattr(report, name))) for name in counts)) for report in reports)
+    rows = [[report.file, report.deck, *(str(len(getattr(report, name))) for name in counts)] for report in reports]
+    if imported:
+        # Anki packages bring their review history.
+        columns["reviews"] = _RIGHT
+        added = [""] * len(note_reports) + [str(entry.history.added) for entry in imported]
+        rows = [[*row, count] for row, count in zip(rows, added)]
     console = _console()
     console.print(_table("imported", columns, rows))
     for report in reports:
@@ -271,6 +294,23 @@ def _cmd_import(args: argparse.Namespace) -> int:
                     + ", ".join(report.removed)
                 )
             )
+    return ExitCode.OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from tutor.engine.anki import export_anki_package
+
+    path = Path(args.path)
+    if path.suffix.lower() != ".apkg":
+        raise BadInputError(f"{path}: export writes Anki packages; name the file .apkg")
+    report = export_anki_package(
+        path, data_dir=_data_dir(args, create=False), deck=args.deck, with_history=args.with_history
+    )
+    if getattr(args, "json", False):
+        _print_json(report.to_dict())
+        return ExitCode.OK
+    history = f" and {report.reviews} reviews" if args.with_history else ""
+    _console().print(_plain(f"wrote {report.cards} cards{history} of deck {report.deck} to {report.file}"))
     return ExitCode.OK
 
 
@@ -447,6 +487,7 @@ _COMMANDS = {
     "show": _cmd_show,
     "search": _cmd_search,
     "import": _cmd_import,
+    "export": _cmd_export,
     "due": _cmd_due,
     "rate": _cmd_rate,
     "stats": _cmd_stats,

@@ -45,6 +45,11 @@ def user_decks_dir(base: Path) -> Path:
     return base / "decks"
 
 
+def media_dir(base: Path) -> Path:
+    """Return the folder of images from imported Anki packages inside data directory ``base`` (not created)."""
+    return base / "media"
+
+
 def database_path(base: Path) -> Path:
     """Return the SQLite file of the learner's state inside data directory ``base``."""
     return base / "tutor.sqlite3"

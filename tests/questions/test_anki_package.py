@@ -69,10 +69,10 @@ def test_fields_become_clean_markdown(name):
     sides = set(_sides(name).values())
     # <b> → bold, &nbsp; and &amp; decoded, <br> → a line break, the image a placeholder, [sound:] dropped.
     assert ("什么是**卷积**？", "用卷积核在输入上滑动做加权求和\\\n参数共享 & 局部连接\\\n〔图片：conv.png〕") in sides
-    # A list stays a list, a <div> its own paragraph, MathJax unchanged for the math renderer.
-    assert ("常见的激活函数", "- sigmoid\n- **ReLU**: \\(f(x)=\\max(0,x)\\)\n\nsoftmax 的和为 1") in sides
+    # A list stays a list, a <div> its own paragraph, MathJax \( \) written as the corpus's $ $.
+    assert ("常见的激活函数", "- sigmoid\n- **ReLU**: $f(x)=\\max(0,x)$\n\nsoftmax 的和为 1") in sides
     # The reversed note: both directions.
-    back = "沿负梯度方向更新参数：\\[\\theta \\leftarrow \\theta - \\eta \\nabla L\\]"
+    back = "沿负梯度方向更新参数：$$\\theta \\leftarrow \\theta - \\eta \\nabla L$$"
     assert {("梯度下降", back), (back, "梯度下降")} <= sides
     # Cloze: [… ] or the hint on the question, the deletion filled in (bold) on the answer with Back Extra.
     assert ("[…]用链式法则计算梯度，<一次前向>", "**反向传播**用链式法则计算梯度，<一次前向>\\\n见第 3 章") in sides
@@ -133,6 +133,19 @@ def test_every_answer_of_the_package_is_read(name):
 )
 def test_which_revlog_rows_are_answers(ease, kind, factor, answer):
     assert anki_package.is_answer(ease, kind, factor) is answer
+
+
+@pytest.mark.parametrize(
+    ("text", "markdown"),
+    [
+        ("a \\(x^2\\) b", "a $x^2$ b"),
+        ("\\[ \\sum_i x_i \\]", "$$\\sum_i x_i$$"),
+        ("\\(a\\) and \\[b\\] and \\(c\\)", "$a$ and $$b$$ and $c$"),
+        ("left open \\(x", "left open \\(x"),
+    ],
+)
+def test_mathjax_becomes_the_corpus_math(text, markdown):
+    assert anki_package.mathjax_to_dollars(text) == markdown
 
 
 def test_protobuf_reader_reads_varints_and_nested_messages():

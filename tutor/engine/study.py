@@ -7,6 +7,7 @@ commands call it and draw what it returns. Every method reads the time from :fun
 
 import random
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
@@ -16,6 +17,7 @@ from tutor.clock import now
 from tutor.engine import scheduling
 from tutor.engine.days import day_start, from_us, to_us
 from tutor.engine.drill import Drill, pick_weighted, weakness
+from tutor.engine.history import HistoryImport, PastReview, import_history
 from tutor.engine.optimize import OptimizeResult, fit_parameters
 from tutor.engine.queue import DeckCounts, QueueEntry, build_queue, deck_counts
 from tutor.engine.records import STATES, CardState, ReviewRecord
@@ -132,6 +134,15 @@ class Study:
 
     def _scheduler(self, deck: str):
         return scheduling.make_scheduler(self.settings, deck)
+
+    def import_history(self, reviews: Sequence[PastReview]) -> HistoryImport:
+        """Add answers given elsewhere (an Anki package) to the log and rebuild their cards' FSRS state.
+
+        Raises:
+            UnknownCardError: a review is of a card the library does not have.
+        """
+        decks = {review.card_id: self.card(review.card_id).deck for review in reviews}
+        return import_history(self._store, reviews, decks=decks, settings=self.settings)
 
     def _day_start(self, moment: datetime, settings: StudySettings) -> datetime:
         return day_start(moment, hour=settings.day_start_hour, tz=self._tz)

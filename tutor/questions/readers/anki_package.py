@@ -16,8 +16,8 @@ fields needed are read with a varint reader here; neither Anki's library nor pro
 
 One card here is one card in Anki's ``cards`` table, with both sides rendered from its note type's templates
 (:mod:`~tutor.questions.readers.anki_templates`) and turned into Markdown: ``[sound:…]`` dropped, each image a
-placeholder ``〔图片：name〕`` (the image itself is in :attr:`AnkiPackage.media`), MathJax kept for the terminal
-renderer, which reads ``\\(…\\)`` and ``\\[…\\]`` as math. Review rows that are not answers (manual
+placeholder ``〔图片：name〕`` (the image itself is in :attr:`AnkiPackage.media`), MathJax ``\\(…\\)`` and
+``\\[…\\]`` written as the corpus writes math, ``$…$`` and ``$$…$$``. Review rows that are not answers (manual
 reschedules, rows with ease 0, cramming that did not reschedule) are left out, as FSRS's optimizer leaves them.
 
 This module reads another program's SQLite file, in memory, read-only in effect; it is not tutor's store.
@@ -46,8 +46,9 @@ KNOWN_SCHEMAS = (11, 14, 15, 16, 17, 18)
 _COLLECTIONS = {3: "collection.anki21b", 2: "collection.anki21", 1: "collection.anki2"}
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-_SOUND = re.compile(r"\[sound:[^\]]*\]")
-_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+# Bounded by the next bracket: linear on text full of unclosed "[sound:" or "<img".
+_SOUND = re.compile(r"\[sound:[^\[\]]*\]")
+_IMG = re.compile(r"<img\b[^<>]*>", re.IGNORECASE)
 _SRC = re.compile(r"""\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 _SEPARATOR = "\x1f"
 
@@ -331,6 +332,33 @@ def _image_placeholder(match: re.Match) -> str:
     return f"〔图片：{html.escape(Path(name).name)}〕"
 
 
+def mathjax_to_dollars(text: str) -> str:
+    """Return ``text`` with MathJax ``\\(…\\)`` as ``$…$`` and ``\\[…\\]`` as ``$$…$$``, the corpus's math.
+
+    A single scan, not a regular expression: linear however many delimiters are left open.
+    """
+    parts = []
+    position = 0
+    found = {"(": text.find("\\("), "[": text.find("\\[")}
+    while True:
+        for kind in ("(", "["):
+            if 0 <= found[kind] < position:
+                found[kind] = text.find("\\" + kind, position)
+        starts = [index for index in found.values() if index >= 0]
+        if not starts:
+            break
+        start = min(starts)
+        display = text[start + 1] == "["
+        end = text.find("\\]" if display else "\\)", start + 2)
+        if end < 0:
+            break
+        inner = text[start + 2 : end]
+        parts += [text[position:start], f"$${inner.strip()}$$" if display else f"${inner}$"]
+        position = end + 2
+    parts.append(text[position:])
+    return "".join(parts)
+
+
 _MARKDOWN_CACHE: dict[str, str] = {}
 
 
@@ -347,6 +375,7 @@ def side_markdown(side: str) -> str:
         from tutor.questions.readers.anki_text import html_to_markdown
 
         markdown = html_to_markdown(side)
+    markdown = mathjax_to_dollars(markdown)
     if len(_MARKDOWN_CACHE) > 100_000:
         _MARKDOWN_CACHE.clear()
     _MARKDOWN_CACHE[side] = markdown
