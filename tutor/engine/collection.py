@@ -24,6 +24,7 @@ from tutor.engine.store import DeckSummary, Store
 from tutor.errors import UnknownCardError, UnknownDeckError
 from tutor.locations import user_decks_dir
 from tutor.questions.card import Card
+from tutor.questions.deck import Deck
 from tutor.questions.library import Library
 from tutor.questions.search import SearchHit
 
@@ -77,6 +78,16 @@ class Collection:
             known = ", ".join(deck.name for deck in self.store.decks())
             raise UnknownDeckError(f"unknown deck {name!r} (decks: {known})")
         return deck
+
+    def deck_with_cards(self, name: str) -> Deck:
+        """Return deck ``name`` with all its cards, as a :class:`~tutor.questions.deck.Deck` (for exports).
+
+        Raises:
+            UnknownDeckError: no deck has that name.
+        """
+        summary = self.deck(name)
+        cards = tuple(self.store.select(decks=[name]))
+        return Deck(name=summary.name, title=summary.title, cards=cards, user=summary.user)
 
     def check_decks(self, names: Sequence[str] | None) -> None:
         """Raise :class:`UnknownDeckError` for the first unknown deck among ``names``."""

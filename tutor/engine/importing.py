@@ -7,10 +7,11 @@ merges into what the first committed, because the merge runs inside the transact
 
 import os
 import tempfile
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from tutor.engine.collection import open_collection
-from tutor.engine.store import Store
+from tutor.engine.store import Store, Transaction
 from tutor.errors import BadInputError, NoteImportError, StoreError, UnknownDeckError
 from tutor.questions.deck import Deck
 from tutor.questions.readers.note import NoteFile
@@ -51,27 +52,67 @@ def import_notes(paths: list[Path], *, data_dir: Path, deck: str | None = None) 
     with open_collection(data_dir) as collection:
         store = collection.store
         with store.transaction() as tx:
-            decks: dict[str, Deck] = {}
-            seen: dict[str, dict[str, str]] = {}
-            reports = []
-            for notes in files:
-                name = deck or _deck_name(store, notes)
-                current = decks.get(name)
-                if current is None:
-                    current = _current_deck(store, name, notes)
-                cards = cards_of(notes, name, seen.setdefault(name, {}))
-                decks[name], report = merge_file(current, notes, cards)
-                reports.append(report)
-            for result in decks.values():
-                existing = store.deck(result.name)
-                tx.put_deck(
-                    result.name,
-                    title=result.title,
-                    origin="imported",
-                    cards=result.cards,
-                    source=existing.source if existing is not None else _first_source(result),
-                )
-    return tuple(reports)
+            reports, decks = merge_notes(store, files, deck)
+            write_decks(tx, store, decks.values())
+    return reports
+
+
+def merge_notes(store: Store, files: list[NoteFile], deck: str | None) -> tuple[tuple[FileImport, ...], dict[str, Deck]]:
+    """Merge read note files into the learner's decks as stored now; return the reports and the decks to write.
+
+    Call inside a transaction of ``store``, so that what is merged into is what the write replaces.
+
+    Raises:
+        NoteImportError: a deck name is a packaged deck's, or one question comes from two files into one deck.
+    """
+    decks: dict[str, Deck] = {}
+    seen: dict[str, dict[str, str]] = {}
+    reports = []
+    for notes in files:
+        name = deck or _deck_name(store, notes)
+        current = decks.get(name)
+        if current is None:
+            current = _current_deck(store, name, notes)
+        cards = cards_of(notes, name, seen.setdefault(name, {}))
+        decks[name], report = merge_file(current, notes, cards)
+        reports.append(report)
+    return tuple(reports), decks
+
+
+def write_decks(tx: Transaction, store: Store, decks: Iterable[Deck]) -> None:
+    """Write merged decks of the learner into the store, in the transaction ``tx``."""
+    for result in decks:
+        existing = store.deck(result.name)
+        tx.put_deck(
+            result.name,
+            title=result.title,
+            origin="imported",
+            cards=result.cards,
+            source=existing.source if existing is not None else _first_source(result),
+        )
+
+
+class StoredDecks(Mapping[str, Deck]):
+    """The learner's decks as stored, by name, read when asked for; ``planned`` decks stand in for theirs."""
+
+    def __init__(self, store: Store, planned: Mapping[str, Deck]) -> None:
+        self._store = store
+        self._planned = planned
+
+    def __getitem__(self, name: str) -> Deck:
+        if name in self._planned:
+            return self._planned[name]
+        summary = self._store.deck(name)
+        if summary is None or not summary.user:
+            raise KeyError(name)
+        return Deck(name=name, title=summary.title, cards=tuple(self._store.select(decks=[name])), user=True)
+
+    def __iter__(self) -> Iterator[str]:
+        names = [deck.name for deck in self._store.decks() if deck.user]
+        return iter(dict.fromkeys([*self._planned, *names]))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def _current_deck(store: Store, name: str, notes: NoteFile) -> Deck:

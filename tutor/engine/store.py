@@ -387,6 +387,13 @@ class Transaction:
         for state in states:
             self.put_card_state(state)
 
+    def scheduling_answers(self, card_ids: Iterable[str]) -> dict[str, list[tuple[int, str]]]:
+        """Return, for each of ``card_ids`` with answers in the log, its (time in µs, rating name) pairs that
+        moved its schedule, oldest first (see :mod:`tutor.engine.store_history`)."""
+        from tutor.engine.store_history import scheduling_answers
+
+        return scheduling_answers(self._db, card_ids)
+
     def start_drill(
         self, *, started_us: int, deadline_us: int | None, decks: Sequence[str], tags: Sequence[str], seed: int
     ) -> int:
@@ -675,6 +682,14 @@ class Store:
         )
         return {row[0]: _card_from_row(row) for row in rows}
 
+    def decks_of(self, card_ids: Sequence[str]) -> dict[str, str]:
+        """Return the deck of each collection card among ``card_ids``, by id (unknown ids are left out)."""
+        rows = self.read(
+            "SELECT card_id, deck FROM card_text WHERE card_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(card_ids)),),
+        )
+        return dict(rows)
+
     def card_deck(self, card_id: str) -> str | None:
         """Return the deck of collection card ``card_id``, or None."""
         rows = self.read("SELECT deck FROM card_text WHERE card_id = ?", (card_id,))
@@ -866,3 +881,32 @@ class Store:
         """Store a JSON-serialisable ``value`` under ``key`` (None deletes it)."""
         with self.transaction() as tx:
             tx.put_setting(key, value)
+
+    # Exams and the daily limits (tutor.engine.exam_book, tutor.engine.study).
+
+    def card_states(self, card_ids: Sequence[str]) -> dict[str, CardState]:
+        """Return the stored states of those of ``card_ids`` the database has seen, by id."""
+        found: dict[str, CardState] = {}
+        ids = list(card_ids)
+        # SQLite limits the parameters of one statement; 500 stays far below every build's limit.
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self.read(f"SELECT {_STATE_COLUMNS} FROM card WHERE card_id IN ({','.join('?' * len(chunk))})", chunk)
+            found.update((row[0], state_from_row(row)) for row in rows)
+        return found
+
+    def first_reviews_since(self, since_us: int) -> list[str]:
+        """Return the cards rated for the first time (a review of a new card) since ``since_us``."""
+        rows = self.read(
+            "SELECT card_id FROM review_log WHERE reviewed_us >= ? AND +state_before = 0 AND +mode = 'review'",
+            (since_us,),
+        )
+        return [card_id for (card_id,) in rows]
+
+    def review_cards_rated_since(self, since_us: int) -> int:
+        """Return how many answers in review were given to cards in the review state since ``since_us``."""
+        rows = self.read(
+            "SELECT count(*) FROM review_log WHERE reviewed_us >= ? AND +state_before = 2 AND +mode = 'review'",
+            (since_us,),
+        )
+        return int(rows[0][0])

@@ -1,11 +1,12 @@
 """The one object the app and the command line study through: a learner's data directory and its collection.
 
 :class:`Study` ties the collection, the scheduler, the queue, drills, stats and the optimizer together; screens
-and commands call it and draw what it returns. It runs no SQL: it asks the store. Every method reads the time from :func:`tutor.clock.now`, so
-``TUTOR_NOW`` replays a schedule.
+and commands call it and draw what it returns. It runs no SQL: it asks the store. Every method reads the time from
+:func:`tutor.clock.now`, so ``TUTOR_NOW`` replays a schedule.
 """
 
 import random
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
@@ -16,10 +17,12 @@ from tutor.engine import scheduling
 from tutor.engine.days import day_start, from_us, to_us
 from tutor.engine.collection import Collection, open_collection
 from tutor.engine.drill import Drill, pick_weighted, weakness
+from tutor.engine.exam_book import ExamBook
+from tutor.engine.history import HistoryImport, PastReview, import_history
 from tutor.engine.optimize import OptimizeResult, fit_parameters
 from tutor.engine.queue import DeckCounts, QueueEntry, build_queue, deck_counts
 from tutor.engine.records import STATES, CardState, ReviewRecord
-from tutor.engine.settings import StudySettings
+from tutor.engine.settings import DECK_RETENTION_PREFIX, StudySettings, apply_text
 from tutor.engine.stats import Stats, compute_stats
 from tutor.engine.store import Store, Transaction
 from tutor.errors import BadInputError, UnknownCardError
@@ -38,6 +41,8 @@ class Study:
         self._store: Store = collection.store
         self._tz = tz
         self._undo: list[int] = []
+        self.exams = ExamBook(self._store, collection, lambda: self.settings, tz)
+        """The learner's exams: readiness, plans, and the scheduling towards them."""
 
     @classmethod
     def open(cls, data_dir: Path, library: Library | None = None, *, tz: tzinfo | None = None) -> "Study":
@@ -93,6 +98,19 @@ class Study:
         self._store.put_setting(_SETTINGS_KEY, settings.to_dict())
         return settings
 
+    def set_setting(self, key: str, text: str) -> StudySettings:
+        """Set the ``tutor config`` key ``key`` from the learner's ``text`` and return the new settings.
+
+        Raises:
+            BadInputError: unknown key, bad value (one line naming the key).
+            UnknownDeckError: ``desired_retention.DECK`` names no deck.
+        """
+        if key.startswith(DECK_RETENTION_PREFIX):
+            self.library.deck(key[len(DECK_RETENTION_PREFIX) :])
+        settings = apply_text(self.settings, key, text)
+        self._store.put_setting(_SETTINGS_KEY, settings.to_dict())
+        return settings
+
     def set_deck_retention(self, deck: str, retention: float | None) -> StudySettings:
         """Give ``deck`` its own desired retention (None: back to the default) and return the settings.
 
@@ -118,7 +136,7 @@ class Study:
         """Return the scheduling state of ``card_id`` (also of a card that has left the content).
 
         Raises:
-            UnknownCardError: the card is neither in the library nor in the database.
+            UnknownCardError: the card is neither in the collection nor in the database.
         """
         state = self._store.card_state(card_id)
         if state is not None:
@@ -139,6 +157,18 @@ class Study:
     def _scheduler(self, deck: str):
         return scheduling.make_scheduler(self.settings, deck)
 
+    def import_history(self, reviews: Sequence[PastReview]) -> HistoryImport:
+        """Add answers given elsewhere (an Anki package) to the log and rebuild their cards' FSRS state.
+
+        Raises:
+            UnknownCardError: a review is of a card the collection does not have.
+        """
+        decks = self._store.decks_of([review.card_id for review in reviews])
+        for review in reviews:
+            if review.card_id not in decks:
+                raise UnknownCardError(f"unknown card id {review.card_id!r} (see `tutor list` for ids)")
+        return import_history(self._store, reviews, decks=decks, settings=self.settings)
+
     def _day_start(self, moment: datetime, settings: StudySettings) -> datetime:
         return day_start(moment, hour=settings.day_start_hour, tz=self._tz)
 
@@ -154,13 +184,28 @@ class Study:
         self.collection.check_decks(decks)
         moment = now()
         settings = self.settings
-        return build_queue(
+        start = self._day_start(moment, settings)
+        new_limit, exam_first = self.exams.new_cards_today(settings)
+        queue = build_queue(
             self._store,
             now=moment,
-            day_start=self._day_start(moment, settings),
-            new_per_day=settings.new_per_day,
+            day_start=start,
+            new_per_day=new_limit,
             decks=decks,
         )
+        reviews_left = max(0, settings.max_reviews_per_day - self._store.review_cards_rated_since(to_us(start)))
+        kept, fresh = [], []
+        for entry in queue:
+            if entry.kind == "new":
+                fresh.append(entry.card_id)
+            elif entry.kind != "review" or reviews_left > 0:
+                kept.append(entry)
+                reviews_left -= entry.kind == "review"
+        # The exams' unseen cards first, in the room the limit leaves (as many new cards as before).
+        exam_decks = self._store.decks_of(exam_first) if decks else {}
+        allowed = [card_id for card_id in exam_first if not decks or exam_decks.get(card_id) in decks]
+        chosen = list(dict.fromkeys([*allowed, *fresh]))[: len(fresh)]
+        return kept + [QueueEntry(card_id, "new", moment) for card_id in chosen]
 
     def next_intervals(self, card_id: str) -> dict[str, timedelta]:
         """Return, for again, hard, good and easy, how long until ``card_id`` would be due if rated so now.
@@ -176,7 +221,8 @@ class Study:
             UnknownCardError: no card of the collection has that id.
             BadInputError: not a rating, or a negative duration.
         """
-        deck = self._deck_of(card_id)
+        card = self.card(card_id)
+        deck = card.deck
         name = scheduling.parse_rating(rating)
         if duration_ms is not None and duration_ms < 0:
             raise BadInputError(f"an answer cannot take a negative time ({duration_ms} ms)")
@@ -185,7 +231,7 @@ class Study:
         with self._store.transaction() as tx:
             before = tx.card_state(card_id)
             current = before or CardState(card_id)
-            after = scheduling.review(scheduler, current, name, at)
+            after = self.exams.schedule(scheduler, card, scheduling.review(scheduler, current, name, at), at)
             tx.put_card_state(after, deck)
             log_id = tx.append_review(
                 card_id=card_id,
@@ -235,7 +281,7 @@ class Study:
             self._store,
             now=moment,
             day_start=self._day_start(moment, settings),
-            new_per_day=settings.new_per_day,
+            new_per_day=self.exams.new_cards_today(settings)[0],
         )
 
     def reviews_today(self) -> int:
@@ -252,6 +298,7 @@ class Study:
         count: int = 20,
         minutes: float | None = None,
         seed: int | None = None,
+        exam: str | None = None,
     ) -> Drill:
         """Start a drill of ``count`` questions from the decks and tags given (all when none), drawn with
         weights towards weakness (never seen, low retrievability, many lapses); suspended cards are left out.
@@ -259,15 +306,20 @@ class Study:
         Args:
             minutes: time limit (None: no limit).
             seed: makes the draw reproducible (None: a fresh one, saved with the drill).
+            exam: drill this exam's cards instead, those with the lowest retrievability on its day.
 
         Raises:
             BadInputError: no card matches, or ``count``/``minutes`` is not positive.
             UnknownDeckError: a deck name is unknown.
+            UnknownExamError: no exam has the name ``exam``.
         """
         if count < 1:
             raise BadInputError(f"a drill needs at least one question, not {count}")
         if minutes is not None and minutes <= 0:
             raise BadInputError(f"the time limit must be positive, not {minutes} minutes")
+        if exam is not None:
+            held = self.exams.get(exam)
+            decks, tags = list(held.decks) or None, list(held.tags) or None
         self.collection.check_decks(decks)
         # Ids and decks only: the text of the few cards drawn is read at the end.
         candidates = self._store.card_decks(decks=decks, tags=tags)
@@ -289,6 +341,8 @@ class Study:
                 recall = scheduling.recall_probability(schedulers[deck], stability, from_us(last_us), moment)
             weights.append(weakness(STATES[state], lapses, recall))
         chosen = pick_weighted([card_id for card_id, _ in candidates], weights, count, random.Random(seed))
+        if exam is not None:
+            chosen = [card.id for card in self.exams.weakest(exam, count)]
         deadline = moment + timedelta(minutes=minutes) if minutes is not None else None
         with self._store.transaction() as tx:
             drill_id = tx.start_drill(
@@ -317,7 +371,8 @@ class Study:
             if current.last_review is not None and current.last_review > at:
                 continue
             scheduler = scheduling.make_scheduler(settings, card.deck)
-            tx.put_card_state(scheduling.review(scheduler, current, rating, at), card.deck)
+            after = self.exams.schedule(scheduler, card, scheduling.review(scheduler, current, rating, at), at)
+            tx.put_card_state(after, card.deck)
 
     # Statistics and optimization
 

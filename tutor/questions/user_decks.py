@@ -40,10 +40,10 @@ _NOT_LATIN = re.compile(r"[^a-z0-9]+")
 _TRAILING_PUNCTUATION = " ?!.:;。，,"
 
 
-def deck_slug(text: str, *, latin_only: bool = False) -> str:
-    """Return ``text`` as a deck name: lower-case ASCII letters, digits and (unless ``latin_only``) CJK
-    characters joined by ``-`` (may be empty)."""
-    slug = (_NOT_LATIN if latin_only else _NOT_SLUG).sub("-", normalize(text)).strip("-")
+def deck_slug(text: str, *, cjk: bool = False) -> str:
+    """Return ``text`` as a deck name: lower-case ASCII letters, digits (and with ``cjk`` CJK characters)
+    joined by ``-`` (may be empty)."""
+    slug = (_NOT_SLUG if cjk else _NOT_LATIN).sub("-", normalize(text)).strip("-")
     if len(slug) <= 64:
         return slug
     # Cut to fit, with a digest of the whole so two long titles that share a beginning stay two decks.
@@ -53,10 +53,10 @@ def deck_slug(text: str, *, latin_only: bool = False) -> str:
 def default_deck_name(notes: NoteFile) -> str:
     """Return the deck name for a file imported without ``--deck`` (see the module docstring)."""
     texts = (notes.title or "", notes.path.stem)
-    for latin_only in (True, False):
+    for cjk in (False, True):
         for text in texts:
-            slug = deck_slug(text, latin_only=latin_only)
-            if re.search(r"[a-z]" if latin_only else _CJK, slug):
+            slug = deck_slug(text, cjk=cjk)
+            if re.search(_CJK if cjk else r"[a-z]", slug):
                 return slug
     digest = hashlib.sha1((notes.title or notes.path.stem).encode("utf-8")).hexdigest()
     return f"notes-{digest[:8]}"

@@ -14,6 +14,7 @@ from tutor.app.widgets.card_view import CardView
 from tutor.app.widgets.history import CardHistory
 from tutor.clock import now
 from tutor.questions.card import Card
+from tutor.questions.terminal_text import terminal_text
 
 LISTED = 1000
 """Most cards the list shows at once (the first of a deck, or the best matches)."""
@@ -23,7 +24,7 @@ _ALL = "__all__"
 def card_option(card: Card) -> Option:
     """A one-line entry of the card list: the question, cut with an ellipsis."""
     # Backticks of inline code read as noise in a one-line list; the preview renders the Markdown.
-    prompt = Text(card.question.replace("\n", " ").replace("`", ""), no_wrap=True, overflow="ellipsis")
+    prompt = Text(terminal_text(card.question.replace("\n", " ").replace("`", "")), no_wrap=True, overflow="ellipsis")
     return Option(prompt, id=card.id)
 
 
