@@ -9,7 +9,6 @@ from importlib import resources
 from pathlib import Path
 
 from tutor.errors import DeckError, UnknownCardError, UnknownDeckError
-from tutor.locations import user_decks_dir
 from tutor.questions.card import Card
 from tutor.questions.deck import Deck, load_deck
 
