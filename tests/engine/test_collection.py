@@ -13,7 +13,7 @@ from tutor.engine.collection import open_collection
 from tutor.engine.study import Study
 from tutor.errors import DeckError
 from tutor.locations import database_path, user_decks_dir
-from tutor.questions import library as library_module
+from tutor import locations
 from tutor.questions.deck import load_deck
 from tutor.questions.library import load_library, packaged_deck_paths
 from tutor.questions.search import SearchIndex
@@ -83,7 +83,7 @@ def test_stale_temporary_deck_files_are_removed_at_start(data_dir):
 
 
 def _content(folder: Path, monkeypatch) -> None:
-    monkeypatch.setattr(library_module, "packaged_deck_paths", lambda: sorted(folder.glob("*.yaml")))
+    monkeypatch.setattr(locations, "packaged_deck_paths", lambda: sorted(folder.glob("*.yaml")))
 
 
 def test_a_packaged_card_edited_or_removed_in_a_new_version_keeps_its_history(data_dir, tmp_path, monkeypatch):

@@ -23,7 +23,7 @@ from tutor.engine.study import Study
 from tutor.errors import StoreError
 from tutor.questions.anki_decks import plan_anki_import
 from tutor.questions.anki_export import RevlogEntry, write_anki_package
-from tutor.questions.readers.anki_package import ReviewKind
+from tutor.questions.readers.anki_package import ReviewKind, read_anki_package
 from tutor.questions.user_decks import FileImport, check_deck_name
 
 
@@ -76,6 +76,8 @@ def import_anki_packages(
     if deck is not None:
         check_deck_name(deck)
     files = [read_note_file(path) for path in notes or ()]
+    # Read before the store is opened: a refused package leaves no trace, and no write lock waits on reading.
+    packages = {path: read_anki_package(path) for path in paths}
     reports = []
     with open_collection(data_dir) as collection:
         store = collection.store
@@ -84,7 +86,9 @@ def import_anki_packages(
             note_reports, planned = merge_notes(store, files, deck)
             packaged = {entry.name for entry in store.decks() if not entry.user}
             existing = StoredDecks(store, planned)
-            plan = plan_anki_import(paths, data_dir=data_dir, deck=deck, packaged=packaged, existing=existing)
+            plan = plan_anki_import(
+                paths, data_dir=data_dir, deck=deck, packaged=packaged, existing=existing, packages=packages
+            )
             try:
                 for path, data in plan.media.items():
                     _write_file(path, data)

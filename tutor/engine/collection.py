@@ -19,14 +19,18 @@ import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tutor.engine.store import DeckSummary, Store
 from tutor.errors import UnknownCardError, UnknownDeckError
+from tutor import locations
 from tutor.locations import user_decks_dir
 from tutor.questions.card import Card
-from tutor.questions.deck import Deck
-from tutor.questions.library import Library
 from tutor.questions.search import SearchHit
+
+if TYPE_CHECKING:  # yaml (~20 ms) only when a deck file is read: not for commands over an unchanged corpus
+    from tutor.questions.deck import Deck
+    from tutor.questions.library import Library
 
 _MOVED_KEY = "yaml_decks_moved"
 """Setting listing the YAML deck files already moved into the store (their deletion may have been cut short)."""
@@ -79,12 +83,14 @@ class Collection:
             raise UnknownDeckError(f"unknown deck {name!r} (decks: {known})")
         return deck
 
-    def deck_with_cards(self, name: str) -> Deck:
+    def deck_with_cards(self, name: str) -> "Deck":
         """Return deck ``name`` with all its cards, as a :class:`~tutor.questions.deck.Deck` (for exports).
 
         Raises:
             UnknownDeckError: no deck has that name.
         """
+        from tutor.questions.deck import Deck
+
         summary = self.deck(name)
         cards = tuple(self.store.select(decks=[name]))
         return Deck(name=summary.name, title=summary.title, cards=cards, user=summary.user)
@@ -144,7 +150,7 @@ class Collection:
         return [SearchHit(card=cards[card_id], score=value) for card_id, value in ranked if card_id in cards]
 
 
-def open_collection(data_dir: Path, library: Library | None = None) -> Collection:
+def open_collection(data_dir: Path, library: "Library | None" = None) -> Collection:
     """Open (creating and migrating when needed) the collection of data directory ``data_dir``.
 
     Args:
@@ -171,11 +177,9 @@ def open_collection(data_dir: Path, library: Library | None = None) -> Collectio
 
 def sync_corpus(store: Store) -> None:
     """Bring the packaged decks of the store in step with the package's content files (see the module doc)."""
-    from tutor.questions.library import packaged_deck_paths
-
     stored = {deck.source: deck for deck in store.decks() if deck.origin == "packaged"}
     files = []
-    for position, path in enumerate(packaged_deck_paths()):
+    for position, path in enumerate(locations.packaged_deck_paths()):
         data = path.read_bytes()
         files.append((position, path, _digest(data), data))
     wanted = {path.name for _, path, _, _ in files}
@@ -213,7 +217,7 @@ def sync_corpus(store: Store) -> None:
             )
 
 
-def sync_library(store: Store, library: Library) -> None:
+def sync_library(store: Store, library: "Library") -> None:
     """Make the collection exactly ``library``'s decks (decks not in it leave; their history stays)."""
     wanted = {deck.name: (position, deck) for position, deck in enumerate(library.decks)}
     digests = {name: _library_digest(deck.cards, deck.title) for name, (_, deck) in wanted.items()}

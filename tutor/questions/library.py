@@ -5,18 +5,12 @@ is read from YAML files before it goes there."""
 
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 
 from tutor.errors import DeckError, UnknownCardError, UnknownDeckError
+from tutor.locations import packaged_deck_paths
 from tutor.questions.card import Card
 from tutor.questions.deck import Deck, load_deck
-
-
-def packaged_deck_paths() -> list[Path]:
-    """Return the deck files shipped in the package (``content/*.yaml``), sorted by name."""
-    root = resources.files("tutor.content")
-    return sorted(Path(str(entry)) for entry in root.iterdir() if entry.name.endswith(".yaml"))
 
 
 @dataclass(frozen=True)
