@@ -8,9 +8,16 @@ from tutor.questions.markdown import strip_broken_references
 from tutor.questions.terminal_text import terminal_text
 
 _FENCE = re.compile(r"(^```.*?^```[^\n]*$|^~~~.*?^~~~[^\n]*$|`[^`\n]+`)", re.MULTILINE | re.DOTALL)
-_DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]", re.DOTALL)
-_INLINE_MATH = re.compile(r"(?<![\\$])\$([^$\n]+?)(?<!\\)\$(?!\d)|\\\((.+?)\\\)")
+# Math delimiters are found by a scan (see _replace_spans), not by a lazy ".+?" that would rescan the rest of
+# the text from every unclosed "\[" or "$$".
+_DISPLAY_OPEN = re.compile(r"\$\$|\\\[")
+_INLINE_OPEN = re.compile(r"\\\(")
+_CLOSING = {"$$": "$$", "\\[": "\\]", "\\(": "\\)"}
+# [^$\n] cannot pass the next '$', so each '$' costs at most a scan to the next one.
+_DOLLAR_MATH = re.compile(r"(?<![\\$])\$([^$\n]+?)(?<!\\)\$(?!\d)")
 _MATH_SIGNS = re.compile(r"[\\^_{]")
+_LONGEST_MATH = 2000
+"""Longer "math" is no formula a learner reads; it is shown as written rather than parsed."""
 
 _SUPERSCRIPT = dict(zip("0123456789+-=()nix", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱˣ"))
 _SUPERSCRIPT.update(dict(zip("abcdefghjklmoprstuvwyzT", "ᵃᵇᶜᵈᵉᶠᵍʰʲᵏˡᵐᵒᵖʳˢᵗᵘᵛʷʸᶻᵀ")))
@@ -91,19 +98,58 @@ def math_to_unicode(latex: str) -> str:
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
+def _replace_spans(text: str, openings: re.Pattern, convert, *, one_line: bool) -> str:
+    """Replace each span from an opening delimiter to its closing one by ``convert(opening, body)``.
+
+    The body is never empty; with ``one_line`` it holds no newline. An opening without its closing stays as
+    written. The next closing of each kind and the next newline are remembered, so the whole text is scanned
+    a bounded number of times however many delimiters are left open.
+    """
+    pieces = []
+    position = 0
+    found: dict[str, int] = {}  # closing delimiter → its first position at or after the last search's start
+    newline = -1
+    while (opening := openings.search(text, position)) is not None:
+        closing = _CLOSING[opening.group(0)]
+        start = opening.end()
+        end = found.get(closing)
+        if end is None or (end != -1 and end < start + 1):
+            end = found[closing] = text.find(closing, start + 1)
+        if one_line and end != -1:
+            if newline < start:
+                newline = text.find("\n", start)
+                newline = len(text) if newline == -1 else newline
+            end = -1 if newline < end else end
+        if end == -1:
+            pieces.append(text[position:start])
+            position = start
+            continue
+        pieces += [text[position : opening.start()], convert(opening.group(0), text[start:end])]
+        position = end + len(closing)
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
 def _convert_math(markdown: str) -> str:
-    def display(match: re.Match) -> str:
-        body = match.group(1) if match.group(1) is not None else match.group(2)
+    def display(opening: str, body: str) -> str:
+        if len(body) > _LONGEST_MATH:
+            return opening + body + _CLOSING[opening]
         return "\n\n    " + math_to_unicode(body).replace("\n", " ") + "\n\n"
 
-    def inline(match: re.Match) -> str:
-        body = match.group(1) if match.group(1) is not None else match.group(2)
+    def inline(opening: str, body: str) -> str:
+        if len(body) > _LONGEST_MATH:
+            return opening + body + _CLOSING[opening]
+        return math_to_unicode(body)
+
+    def dollars(match: re.Match) -> str:
+        body = match.group(1)
         # Pandoc's rule ($ hugging its content) tells "$5 and $10" from math; LaTeX signs override it.
-        if match.group(1) is not None and body != body.strip() and not _MATH_SIGNS.search(body):
+        if (body != body.strip() and not _MATH_SIGNS.search(body)) or len(body) > _LONGEST_MATH:
             return match.group(0)
         return math_to_unicode(body)
 
-    return _INLINE_MATH.sub(inline, _DISPLAY_MATH.sub(display, markdown))
+    text = _replace_spans(markdown, _DISPLAY_OPEN, display, one_line=False)
+    return _DOLLAR_MATH.sub(dollars, _replace_spans(text, _INLINE_OPEN, inline, one_line=True))
 
 
 def terminal_markdown(markdown: str) -> str:
