@@ -18,6 +18,13 @@ _DOLLAR_MATH = re.compile(r"(?<![\\$])\$([^$\n]+?)(?<!\\)\$(?!\d)")
 _MATH_SIGNS = re.compile(r"[\\^_{]")
 _LONGEST_MATH = 2000
 """Longer "math" is no formula a learner reads; it is shown as written rather than parsed."""
+_LONGEST_LINE = 2000
+"""Characters of one line shown (the corpus's longest line has 375): Rich lays out about 150 KB a second."""
+_LONGEST_TEXT = 60_000
+"""Characters of one text shown (the corpus's longest answer has 3,158); ``--json`` gives the whole text."""
+_MOST_FORMULAS = 1000
+"""Formulas converted in one text (the corpus has at most 42 in an answer); the rest are shown as written,
+so that a text of 16,000 tiny formulas cannot keep pylatexenc busy for seconds."""
 
 _SUPERSCRIPT = dict(zip("0123456789+-=()nix", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱˣ"))
 _SUPERSCRIPT.update(dict(zip("abcdefghjklmoprstuvwyzT", "ᵃᵇᶜᵈᵉᶠᵍʰʲᵏˡᵐᵒᵖʳˢᵗᵘᵛʷʸᶻᵀ")))
@@ -92,6 +99,7 @@ def _scripts(latex: str) -> str:
     return latex
 
 
+@lru_cache(maxsize=4096)
 def math_to_unicode(latex: str) -> str:
     """Return readable Unicode for a LaTeX math expression (``\\frac{a}{b}`` → ``a/b``, ``\\sum`` → ``∑``)."""
     text = _converter().latex_to_text(_scripts(latex.strip()))
@@ -130,35 +138,63 @@ def _replace_spans(text: str, openings: re.Pattern, convert, *, one_line: bool) 
     return "".join(pieces)
 
 
-def _convert_math(markdown: str) -> str:
+def _convert_math(markdown: str, budget: list[int]) -> str:
+    """Return ``markdown`` with its math as Unicode; ``budget`` holds how many more formulas may be converted."""
+
+    def convertible(body: str) -> bool:
+        if len(body) > _LONGEST_MATH or budget[0] <= 0:
+            return False
+        budget[0] -= 1
+        return True
+
     def display(opening: str, body: str) -> str:
-        if len(body) > _LONGEST_MATH:
+        if not convertible(body):
             return opening + body + _CLOSING[opening]
         return "\n\n    " + math_to_unicode(body).replace("\n", " ") + "\n\n"
 
     def inline(opening: str, body: str) -> str:
-        if len(body) > _LONGEST_MATH:
-            return opening + body + _CLOSING[opening]
-        return math_to_unicode(body)
+        return math_to_unicode(body) if convertible(body) else opening + body + _CLOSING[opening]
 
     def dollars(match: re.Match) -> str:
         body = match.group(1)
         # Pandoc's rule ($ hugging its content) tells "$5 and $10" from math; LaTeX signs override it.
-        if (body != body.strip() and not _MATH_SIGNS.search(body)) or len(body) > _LONGEST_MATH:
+        if body != body.strip() and not _MATH_SIGNS.search(body):
             return match.group(0)
-        return math_to_unicode(body)
+        return math_to_unicode(body) if convertible(body) else match.group(0)
 
     text = _replace_spans(markdown, _DISPLAY_OPEN, display, one_line=False)
     return _DOLLAR_MATH.sub(dollars, _replace_spans(text, _INLINE_OPEN, inline, one_line=True))
+
+
+def _cut_for_display(text: str) -> str:
+    """Return ``text`` cut to what a terminal can lay out at once, saying in Chinese how much is left out."""
+    if len(text) <= _LONGEST_LINE:
+        return text
+    # Each shown line costs at least one character of the budget, so no more lines than that are split off.
+    lines = text.split("\n", _LONGEST_TEXT)
+    shown: list[str] = []
+    used = 0
+    for number, line in enumerate(lines):
+        if used >= _LONGEST_TEXT:
+            left = len(lines) - number + lines[-1].count("\n")
+            shown.append(f"\n〔全文过长，其余 {left} 行未显示〕")
+            break
+        if len(line) > _LONGEST_LINE:
+            line = f"{line[:_LONGEST_LINE]}…〔此行过长，其余 {len(line) - _LONGEST_LINE} 字未显示〕"
+        shown.append(line)
+        used += len(line) + 1
+    return "\n".join(shown)
 
 
 def terminal_markdown(markdown: str) -> str:
     """Return Markdown ready for a terminal: math as Unicode and missing figures as a short note.
 
     Code blocks and inline code are left exactly as written; control characters are removed everywhere.
+    Very long lines and texts are cut, with a note of how much is not shown.
     """
-    pieces = _FENCE.split(strip_broken_references(terminal_text(markdown)))
-    return "".join(piece if index % 2 else _convert_math(piece) for index, piece in enumerate(pieces))
+    pieces = _FENCE.split(strip_broken_references(terminal_text(_cut_for_display(markdown))))
+    budget = [_MOST_FORMULAS]
+    return "".join(piece if index % 2 else _convert_math(piece, budget) for index, piece in enumerate(pieces))
 
 
 def errata_markdown(card: Card) -> str:
