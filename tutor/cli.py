@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from tutor.errors import BadInputError, ExitCode, TutorError
+from tutor.errors import INTERRUPTED, BadInputError, DemoParameterError, ExitCode, TutorError
 from tutor.questions.terminal_text import terminal_text
 
 RATINGS = ("again", "hard", "good", "easy")
@@ -24,6 +24,17 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise BadInputError(f"{message} (see `{self.prog} --help`)")
+
+
+def _positive_int(text: str) -> int:
+    """An argparse type: an integer of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"takes an integer, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def _common(json_output: bool) -> argparse.ArgumentParser:
@@ -75,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     search = commands.add_parser("search", parents=[data_json], help="search questions and answers")
     search.add_argument("query", nargs="+", help="words to find (Chinese or English)")
-    search.add_argument("--limit", type=int, default=20, help="most results shown (default 20)")
+    search.add_argument("--limit", type=_positive_int, default=20, help="most results shown (default 20)")
 
     importing = commands.add_parser("import", parents=[data_json], help="import your notes as a deck")
     importing.add_argument(
@@ -450,7 +461,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     parser = _demo_parser(demo)
     options = vars(parser.parse_args(args.params))
     as_json = options.pop("json") or getattr(args, "json", False)
-    result = demo.compute({name: value for name, value in options.items() if value is not None})
+    try:
+        result = demo.compute({name: value for name, value in options.items() if value is not None})
+    except DemoParameterError as error:
+        # The registry names fields (``world_size``), as the app's form does; here they are options.
+        raise BadInputError(error.spelt(lambda name: "--" + name.replace("_", "-"))) from None
     if as_json:
         _print_json(result.to_dict())
         return ExitCode.OK
@@ -700,7 +715,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"tutor: error: {terminal_text(str(error))}\n")
         return int(error.exit_code)
     except KeyboardInterrupt:
-        sys.stderr.write("tutor: interrupted\n")
+        sys.stderr.write(INTERRUPTED + "\n")
         return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         # `tutor list | head` closes stdout early; that is not an error of ours.
