@@ -37,9 +37,13 @@ import yaml
 
 from tutor.errors import DeckError
 from tutor.questions.card import Card
+from tutor.questions.files import MEGABYTE, UnreadableFileError, read_regular_file
 
 DECK_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 """Deck names are short, lower-case and safe as file names."""
+
+MAX_DECK_BYTES = 64 * MEGABYTE
+"""The largest deck file loaded: an imported deck holds at most a 20 MB note file, plus YAML's quoting."""
 
 _CARD_FIELDS = {"id", "question", "answer", "source", "tags", "key_points", "demos", "errata"}
 _CORRECTION_FIELDS = ("card", "field", "old", "new", "why")
@@ -263,11 +267,11 @@ def load_deck(path: Path, *, user: bool = False) -> Deck:
         DeckError: the file cannot be read or is malformed (message starts with ``file:line``).
     """
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular_file(path, MAX_DECK_BYTES).decode("utf-8")
     except UnicodeDecodeError:
         raise DeckError(f"{path}:1: not UTF-8 text") from None
-    except OSError as error:
-        raise DeckError(f"{path}:1: cannot read the deck file: {error.strerror}") from None
+    except UnreadableFileError as error:
+        raise DeckError(f"{path}:1: {error}") from None
     return parse_deck(text, path, user=user)
 
 
