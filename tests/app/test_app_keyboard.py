@@ -71,14 +71,15 @@ def app_over(data_dir, study_library):
 
 
 @pytest.mark.parametrize("size", SIZES, ids=IDS)
-async def test_home_review_browse_card_stats_and_help_survive_the_keyboard(app_over, size):
+async def test_home_review_browse_card_stats_exams_settings_and_help_survive_the_keyboard(app_over, size):
     app = app_over()
     async with app.run_test(size=size) as pilot:
         home = app.screen
         await sweep(pilot)
-        for key in ("r", "space", "b", "s", "question_mark"):
+        # review (question, then answer), browse, stats, exams, the exam form, settings, help
+        for keys in ("r", "r space", "b", "s", "e", "e a", "c", "question_mark"):
             await back_to(pilot, home)
-            await pilot.press(key)
+            await pilot.press(*keys.split())
             await settle(pilot)
             await sweep(pilot)
         await pilot.press("escape")
