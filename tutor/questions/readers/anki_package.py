@@ -236,6 +236,8 @@ def _open_collection(path: Path, archive: zipfile.ZipFile) -> tuple[str, sqlite3
         # content is complete without a -wal file (an export has none).
         data = data[:18] + b"\x01\x01" + data[20:]
     db = sqlite3.connect(":memory:")
+    # Anki's indexes on deck and note type names use its own collation; SQLite needs it to read them.
+    db.create_collation("unicase", unicase)
     try:
         db.deserialize(data)
         db.execute("PRAGMA query_only = 1")
@@ -243,6 +245,12 @@ def _open_collection(path: Path, archive: zipfile.ZipFile) -> tuple[str, sqlite3
         db.close()
         raise _refuse(path, f"{member} is a corrupt SQLite database") from None
     return member, db
+
+
+def unicase(left: str, right: str) -> int:
+    """Anki's ``unicase`` collation: compare case-insensitively."""
+    left, right = left.casefold(), right.casefold()
+    return (left > right) - (left < right)
 
 
 @dataclass(frozen=True)
@@ -364,7 +372,8 @@ _MARKDOWN_CACHE: dict[str, str] = {}
 
 def side_markdown(side: str) -> str:
     """Return one rendered side's HTML as Markdown: sounds dropped, images as placeholders."""
-    side = _IMG.sub(_image_placeholder, _SOUND.sub("", side))
+    # Stripped: the white space around a side never shows, and equal sides then share one conversion.
+    side = _IMG.sub(_image_placeholder, _SOUND.sub("", side)).strip()
     cached = _MARKDOWN_CACHE.get(side)
     if cached is not None:
         return cached
