@@ -34,8 +34,11 @@ from enum import IntEnum
 from pathlib import Path
 
 from tutor.errors import NoteImportError
+from tutor.questions.files import UnreadableFileError, open_regular_file
 from tutor.questions.readers.anki_templates import CardContext, render_side
 
+MAX_PACKAGE_BYTES = 4 << 30
+"""The largest package read (4 GiB): shared decks with their images and sounds run to hundreds of MB."""
 MAX_COLLECTION_BYTES = 1 << 30
 """The largest collection read (1 GiB uncompressed): a 100,000-card collection with its history is ~100 MB."""
 MAX_MEDIA_BYTES = 32 << 20
@@ -496,13 +499,16 @@ def read_anki_package(path: Path) -> AnkiPackage:
         NoteImportError: one line saying which: the file is missing or not a zip, holds no collection, or its
             collection is of an unknown schema, corrupt, or too large.
     """
-    if not path.is_file():
-        raise _refuse(path, "no such file" if not path.exists() else "not a regular file")
     try:
-        archive = zipfile.ZipFile(path)
+        stream = open_regular_file(path, MAX_PACKAGE_BYTES)
+    except UnreadableFileError as error:
+        raise _refuse(path, str(error)) from None
+    try:
+        archive = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, OSError):
+        stream.close()
         raise _refuse(path, "not an Anki package (not a zip file)") from None
-    with archive:
+    with stream, archive:
         member, db = _open_collection(path, archive)
         try:
             try:
