@@ -102,11 +102,11 @@ class DrillScreen(Screen):
         self.query_one("#drill-body", VerticalScroll).scroll_home(animate=False)
         self._shown_at = time.monotonic()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
         action = {"drill-submit": "submit", "drill-skip": "skip", "drill-end": "end"}.get(event.button.id or "")
         if action:
             event.stop()
-            self.run_action(action)
+            await self.run_action(action)
 
     def action_submit(self) -> None:
         """Grade the answer (or, once graded, go on to the next question)."""
