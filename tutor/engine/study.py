@@ -139,10 +139,13 @@ class Study:
             UnknownCardError: the card is neither in the collection nor in the database.
         """
         state = self._store.card_state(card_id)
-        if state is not None:
-            return state
-        self._deck_of(card_id)
-        return CardState(card_id)
+        if state is None:
+            self._deck_of(card_id)
+            state = CardState(card_id)
+        return self._with_leech_threshold(state)
+
+    def _with_leech_threshold(self, state: CardState) -> CardState:
+        return replace(state, leech_at=self.settings.leech_threshold)
 
     def _deck_of(self, card_id: str) -> str:
         deck = self._store.card_deck(card_id)
@@ -244,7 +247,7 @@ class Study:
                 undoable=True,
             )
         self._undo.append(log_id)
-        return after
+        return self._with_leech_threshold(after)
 
     def undo(self) -> str | None:
         """Undo this session's last rating: remove it from the log and restore the card's previous state.
@@ -271,7 +274,7 @@ class Study:
         with self._store.transaction() as tx:
             state = replace(tx.card_state(card_id) or CardState(card_id), suspended=suspended)
             tx.put_card_state(state, deck)
-        return state
+        return self._with_leech_threshold(state)
 
     def deck_counts(self) -> dict[str, DeckCounts]:
         """Return each deck's new, learning and due counts for now, and its ratings today (home screen)."""
@@ -378,8 +381,14 @@ class Study:
 
     def stats(self, *, days: int = 30) -> Stats:
         """Return reviews per day, true retention, cards by state and the due forecast for ``days`` days."""
+        settings = self.settings
         return compute_stats(
-            self._store, now=now(), day_start_hour=self.settings.day_start_hour, tz=self._tz, days=days
+            self._store,
+            now=now(),
+            day_start_hour=settings.day_start_hour,
+            tz=self._tz,
+            days=days,
+            leech_threshold=settings.leech_threshold,
         )
 
     def optimize(self) -> OptimizeResult:
