@@ -93,29 +93,30 @@ def test_a_packaged_card_edited_or_removed_in_a_new_version_keeps_its_history(da
         shutil.copy(path, content / path.name)
     _content(content, monkeypatch)
     with Study.open(data_dir, tz=timezone.utc) as study:
-        study.rate("c004-q7", "good")
-        study.rate("c004-q8", "again")
-        edited_state = study.card_state("c004-q7")
+        study.rate("c004-q5", "good")
+        study.rate("c004-q9", "again")
+        edited_state = study.card_state("c004-q5")
 
-    # The next version: c004-q7's answer is reworded, c004-q8 is gone.
+    # The next version: c004-q5's answer is reworded, c004-q9 is gone.
     deck_file = next(content.glob("004-*.yaml"))
     deck = load_deck(deck_file)
+    removed = deck.cards[[card.id for card in deck.cards].index("c004-q9")]
     text = deck_file.read_text(encoding="utf-8")
-    old_answer_line = deck.cards[[card.id for card in deck.cards].index("c004-q7")].answer.splitlines()[0]
+    old_answer_line = deck.cards[[card.id for card in deck.cards].index("c004-q5")].answer.splitlines()[0]
     text = text.replace(old_answer_line, "（新版）" + old_answer_line, 1)
     deck_file.write_text(text, encoding="utf-8")
     new_deck = load_deck(deck_file)
-    start = text.index("- id: c004-q8")
+    start = text.index("- id: c004-q9")
     end = text.index("- id:", start + 1)
     deck_file.write_text(text[:start] + text[end:], encoding="utf-8")
 
     with Study.open(data_dir, tz=timezone.utc) as study:
-        assert study.card("c004-q7").answer.startswith("（新版）")
-        assert study.card("c004-q7") == new_deck.cards[[card.id for card in new_deck.cards].index("c004-q7")]
-        assert study.card_state("c004-q7") == edited_state
-        assert [record.rating for record in study.history("c004-q8")] == ["again"]
-        assert "c004-q8" not in {entry.card_id for entry in study.queue()}
-        assert "c004-q8" not in {hit.card.id for hit in study.collection.search("梯度")}
+        assert study.card("c004-q5").answer.startswith("（新版）")
+        assert study.card("c004-q5") == new_deck.cards[[card.id for card in new_deck.cards].index("c004-q5")]
+        assert study.card_state("c004-q5") == edited_state
+        assert [record.rating for record in study.history("c004-q9")] == ["again"]
+        assert "c004-q9" not in {entry.card_id for entry in study.queue()}
+        assert "c004-q9" not in {hit.card.id for hit in study.collection.search(removed.question)}
 
 
 def test_an_unchanged_corpus_is_not_parsed(data_dir, monkeypatch):
