@@ -83,8 +83,8 @@ class Glossary:
             return end, entry
         return None
 
-    def _scan(self, text: str):
-        """Yield (start, end, entry) for each form found in the normalised ``text``, left to right, longest first."""
+    def scan(self, text: str):
+        """Yield (start, end, entry) for each form of a term in the normalised ``text``, left to right, longest first."""
         position = 0
         while position < len(text):
             found = self._form_at(text, position)
@@ -109,7 +109,7 @@ class Glossary:
         """Return ``text`` normalised (:func:`normalize`) with every form of a term replaced by the term."""
         text = normalize(text)
         pieces, last = [], 0
-        for start, end, entry in self._scan(text):
+        for start, end, entry in self.scan(text):
             pieces += [text[last:start], normalize(entry.term)]
             last = end
         pieces.append(text[last:])
@@ -117,7 +117,7 @@ class Glossary:
 
     def terms_in(self, text: str) -> tuple[Entry, ...]:
         """Return the entries whose forms occur in ``text``, in order of first occurrence."""
-        return tuple(dict.fromkeys(entry for _, _, entry in self._scan(normalize(text))))
+        return tuple(dict.fromkeys(entry for _, _, entry in self.scan(normalize(text))))
 
 
 def expand_query(query: str) -> tuple[str, ...]:

@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from tutor.engine.grading.clauses import (
+    TERM_MARK,
     Clause,
     canonical,
     left_context,
@@ -32,9 +33,9 @@ from tutor.questions.card import Card
 from tutor.questions.glossary import load_glossary
 from tutor.questions.text import is_cjk
 
-HIT_COVERAGE = 0.6
+HIT_COVERAGE = 0.55
 """Share of a key point's words a clause must hold for the point to count."""
-NEW_COVERAGE = 0.6
+NEW_COVERAGE = 0.55
 """Share of the point's words that the question does not contain which the clause must hold."""
 RATING_BANDS = ((0.8, "good"), (0.5, "hard"), (0.0, "again"))
 """The lowest score of each rating a typed answer can earn, best first (never easy: a grade cannot tell it)."""
@@ -202,7 +203,7 @@ def _forms(point: str, question: str) -> tuple[_Form, ...]:
     forms = []
     for alternative in point.split(ALTERNATIVE_SEPARATOR):
         canon = canonical(alternative)
-        point_units = units(canon)
+        point_units = units(canon, point=True)
         terms = frozenset(entry.term.lower() for entry in load_glossary().terms_in(canon))
         subjects = terms & asked_terms
         # A subject is only told apart from the question's other terms of its kind: 静态图 from 动态图, not
@@ -236,10 +237,10 @@ def _windows(clauses: tuple[Clause, ...]) -> list[_Window]:
 def _found(unit: str, window_units: frozenset[str]) -> bool:
     if unit in window_units:
         return True
-    if is_cjk(unit):
+    if is_cjk(unit) or unit.startswith(TERM_MARK):
         return False
     # Latin words share a long prefix: gradient/gradients, normalize/normalization.
-    return any(_same_stem(unit, other) for other in window_units if not is_cjk(other))
+    return any(_same_stem(unit, other) for other in window_units if not is_cjk(other) and other[0] != TERM_MARK)
 
 
 def _same_stem(a: str, b: str) -> bool:
@@ -255,8 +256,8 @@ def _same_stem(a: str, b: str) -> bool:
 
 
 def _weight(unit: str) -> int:
-    """Bigrams and words weigh more than single characters: they carry the meaning."""
-    return 1 if len(unit) == 1 and is_cjk(unit) else 2
+    """Terms and Latin words weigh more than the characters and bigrams of other words: they carry the meaning."""
+    return 1 if is_cjk(unit) else 2
 
 
 def _share(wanted: frozenset[str], found: list[str]) -> float:
@@ -266,9 +267,10 @@ def _share(wanted: frozenset[str], found: list[str]) -> float:
 
 def _span(canon: str, found_units: list[str]) -> tuple[int, int] | None:
     """The stretch of ``canon`` from the first to the last of ``found_units`` (bigrams and words when any)."""
-    strong = [unit for unit in found_units if _weight(unit) > 1] or found_units
-    starts = [canon.find(unit) for unit in strong]
-    ends = [canon.find(unit) + len(unit) for unit in found_units if canon.find(unit) >= 0]
+    words = [unit.lstrip(TERM_MARK) for unit in found_units]
+    strong = [word for word in words if len(word) > 1] or words
+    starts = [canon.find(word) for word in strong]
+    ends = [canon.find(word) + len(word) for word in words if canon.find(word) >= 0]
     starts = [start for start in starts if start >= 0]
     if not starts:
         return None
@@ -288,7 +290,7 @@ class _Verdict:
 
 def _scope(form: _Form, member: _Member) -> str:
     """The words of a clause that speak of the point: from a little before its first word to its last."""
-    found = [unit for unit in form.units if unit in member.units and member.canon.find(unit) >= 0]
+    found = [unit for unit in form.units if unit in member.units and member.canon.find(unit.lstrip(TERM_MARK)) >= 0]
     span = _span(member.canon, found)
     if span is None:
         return ""

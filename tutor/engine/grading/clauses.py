@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from tutor.questions.glossary import load_glossary
-from tutor.questions.text import is_cjk
+from tutor.questions.text import is_cjk, normalize
 
 NEGATIONS_CJK = frozenset("不没无未非勿")
 """Characters that negate what follows (不, 不能, 无法, 没有, 并非, 未, 无, 不会, 而不是 all contain one)."""
@@ -96,7 +96,13 @@ def _heading_level(raw: str, line: str) -> int:
     """2 for a section heading (Markdown # or a bold line), 1 for a line that ends with a colon, else 0."""
     if raw.lstrip().startswith("#") or re.fullmatch(r"\s*(?:[-*]\s*)?\*\*[^*]+\*\*\s*[：:]?\s*", raw):
         return 2
-    return 1 if line.rstrip().endswith(("：", ":")) and len(line) <= 40 else 0
+    if line.rstrip().endswith(("：", ":")) and len(line) <= 40:
+        return 1
+    # A list item that only names something ("- `model.train()`", "1. 静态图模式") heads what follows it.
+    named = _MARKUP.sub("", line)
+    if raw.lstrip()[:1] in "-*+0123456789" and len(named) <= _LEAD_LIMIT and not re.search(r"[，。；,;!?！？:：]", named):
+        return 2
+    return 0
 
 
 def split_clauses(text: str) -> tuple[Clause, ...]:
@@ -143,23 +149,45 @@ def split_clauses(text: str) -> tuple[Clause, ...]:
     return tuple(clauses)
 
 
-def units(canon: str) -> frozenset[str]:
-    """The matching units of a canonical text: CJK characters and bigrams, Latin words; no numbers.
+PHRASE_LENGTH = 4
+"""A CJK term this long is a phrase: a key point holding it may be made by its words as well as by the term."""
+TERM_MARK = "§"
+"""Marks a unit that is a whole glossary term (§感受野), apart from the characters it is written with."""
 
-    Function characters and negating characters are left out and do not join bigrams: polarity is judged
-    apart (:func:`negations`), so 不能减少参数 and 减少参数 share every unit.
+
+def units(canon: str, *, point: bool = False) -> frozenset[str]:
+    """The matching units of a canonical text (numbers left out).
+
+    Each glossary term is one unit (§下采样). The rest gives CJK characters and bigrams and Latin words. For a
+    key point (``point``) only the words outside its terms give characters, so a point is made by its terms
+    and its other words; an answer's text gives every character and bigram, so a point's plain words can be
+    found inside the answer's terms. Function and negating characters neither count nor join bigrams:
+    polarity is judged apart (:func:`negations`), so 不能减少参数 and 减少参数 share every unit.
     """
+    masked = _mask_exceptions(canon)
     found: set[str] = set()
-    for run in re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+", _mask_exceptions(canon)):
-        kept = [c for c in run if c not in STOP_CHARACTERS and c not in NEGATIONS_CJK and c != "_"]
-        found.update(kept)
-        found.update(a + b for a, b in zip(kept, kept[1:]))
-    for word in _LATIN_WORD.findall(canon):
-        if word not in STOP_WORDS and not re.fullmatch(r"\d+", word):
-            found.add(word)
-            if "-" in word or "_" in word:
-                found.update(re.split(r"[-_]", word))
-    found.discard("")
+    pieces = []
+    last = 0
+    for start, end, entry in load_glossary().scan(masked):
+        term = normalize(entry.term)
+        found.add(TERM_MARK + term)
+        if point and is_cjk(term[0]) and len(term) >= PHRASE_LENGTH:
+            continue  # a phrase (跨通道信息融合) is also made by its words, not only by one of its listed forms
+        pieces.append(masked[last:start] if point else masked[last:end])
+        last = end
+    pieces.append(masked[last:])
+    if not point:
+        pieces = [masked]
+    for piece in pieces:
+        for run in re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+", piece):
+            kept = [c for c in run if c not in STOP_CHARACTERS and c not in NEGATIONS_CJK]
+            found.update(kept)
+            found.update(x + y for x, y in zip(kept, kept[1:]))
+        for word in _LATIN_WORD.findall(piece):
+            if word not in STOP_WORDS:
+                found.add(word)
+                if "-" in word or "_" in word:
+                    found.update(part for part in re.split(r"[-_]", word) if part)
     return frozenset(found)
 
 
