@@ -36,7 +36,7 @@ def main() -> None:
                 "elements": p, "seed": 0, "segment_bytes": segment_bytes, "bench": True,
                 "bench_sizes": [size], "bench_rounds": args.rounds,
             }
-            rows[label].append(run_local(job, world_size=p, port=free_port(), timeout_s=600)[0]["bench"]["rows"][0])
+            rows[label].append(run_local(job, world_size=p, timeout_s=600)[0]["bench"]["rows"][0])
     print(f"ring all-reduce vs gloo all_reduce, {args.megabytes} MB float32, p={p}: ms per all-reduce, "
           f"slowest rank, median of {args.rounds} rounds, then of {args.passes} passes")
     print(f"{'segments':>20} {'ring':>8} {'gloo':>8} {'PS':>8} {'ring/gloo':>10} {'ring busbw GB/s':>16}")

@@ -4,7 +4,10 @@
 
 Each seed reader in scripts/seeds/ turns one seed document into cards (id, question, answer, source).
 The hand-written fields of a card (tags, key_points, demos, errata) are kept from the current deck file
-by card id, so re-generation never loses them; the hand-written essay deck (003) is left as it is.
+by card id, and the deck's ``corrections`` (typos of the seed, follow-up questions given their subject,
+missing figures rephrased) are applied again to the fresh text, so re-generation never loses them; a
+correction whose text the seed no longer contains is reported on stderr. The hand-written essay deck (003)
+is left as it is.
 The package and its tests never run this script: the decks it writes are committed.
 """
 
@@ -41,21 +44,27 @@ def build_deck(seed: Path, module: str, name: str, title: str) -> Deck:
     """Read one seed with its reader and merge the hand-written fields of the current deck file."""
     reader = importlib.import_module(module)
     target = deck_path(seed.name, name)
-    current = {card.id: card for card in load_deck(target).cards} if target.exists() else {}
+    existing = load_deck(target) if target.exists() else None
+    current = {card.id: card for card in existing.cards} if existing else {}
+    corrections = existing.corrections if existing else ()
     cards = []
     for raw in reader.read(seed):
         old = current.get(raw["id"])
-        cards.append(
-            Card(
-                id=raw["id"],
-                deck=name,
-                question=raw["question"].strip(),
-                answer=strip_broken_references(raw["answer"]).strip() + "\n",
-                source=Source(file=seed.name, line=raw["line"]),
-                **{field: getattr(old, field) for field in HAND_FIELDS if old is not None},
-            )
+        card = Card(
+            id=raw["id"],
+            deck=name,
+            question=raw["question"].strip(),
+            answer=strip_broken_references(raw["answer"]).strip() + "\n",
+            source=Source(file=seed.name, line=raw["line"]),
+            **{field: getattr(old, field) for field in HAND_FIELDS if old is not None},
         )
-    return Deck(name=name, title=title, cards=tuple(cards))
+        for correction in corrections:
+            if correction.card == card.id:
+                if correction.old not in getattr(card, correction.field):
+                    print(f"{target.name}: {card.id}: the seed no longer has {correction.old!r}", file=sys.stderr)
+                card = correction.apply(card)
+        cards.append(card)
+    return Deck(name=name, title=title, cards=tuple(cards), corrections=corrections)
 
 
 def main() -> None:

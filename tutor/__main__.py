@@ -1,7 +1,28 @@
-"""Allows ``python -m tutor``."""
+"""The ``tutor`` command's entry point, also run by ``python -m tutor``.
 
+It imports nothing of its own before its ``try``, so that a Ctrl-C at any moment, even while the command
+line itself is still loading, ends with one line and exit code 130 instead of a traceback.
+"""
+
+import signal
 import sys
 
-from tutor.cli import main
 
-sys.exit(main())
+def run() -> None:
+    """Run the command line and exit with its code (130, and one line on stderr, when interrupted)."""
+    try:
+        from tutor.cli import main  # inside the try: a Ctrl-C while the command line loads counts too
+
+        code = main()
+    except KeyboardInterrupt:
+        from tutor.errors import INTERRUPTED, ExitCode
+
+        sys.stderr.write(INTERRUPTED + "\n")
+        code = ExitCode.INTERRUPTED
+    # The work is over: a Ctrl-C while the interpreter shuts down must not print a traceback either.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.exit(int(code))
+
+
+if __name__ == "__main__":
+    run()

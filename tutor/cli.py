@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from tutor.errors import BadInputError, ExitCode, TutorError
+from tutor.errors import INTERRUPTED, BadInputError, DemoParameterError, ExitCode, TutorError
+from tutor.questions.terminal_text import terminal_text
 
 RATINGS = ("again", "hard", "good", "easy")
 """tutor.engine.records.RATINGS, spelt out: importing the engine here would cost ``tutor --help`` ~13 ms."""
@@ -23,6 +24,17 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise BadInputError(f"{message} (see `{self.prog} --help`)")
+
+
+def _positive_int(text: str) -> int:
+    """An argparse type: an integer of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"takes an integer, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def _common(json_output: bool) -> argparse.ArgumentParser:
@@ -74,11 +86,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     search = commands.add_parser("search", parents=[data_json], help="search questions and answers")
     search.add_argument("query", nargs="+", help="words to find (Chinese or English)")
-    search.add_argument("--limit", type=int, default=20, help="most results shown (default 20)")
+    search.add_argument("--limit", type=_positive_int, default=20, help="most results shown (default 20)")
 
     importing = commands.add_parser("import", parents=[data_json], help="import your notes as a deck")
-    importing.add_argument("paths", nargs="+", metavar="PATH", help="Markdown, Q/A text or Anki text export")
+    importing.add_argument(
+        "paths", nargs="+", metavar="PATH", help="Markdown, Q/A text, an Anki text export or package (.apkg, .colpkg)"
+    )
     importing.add_argument("--deck", help="deck name (default: from the title or file name)")
+
+    export = commands.add_parser("export", parents=[data_json], help="write a deck as an Anki package (.apkg)")
+    export.add_argument("path", metavar="FILE", help="the package to write (.apkg)")
+    export.add_argument("--deck", required=True, help="the deck to export")
+    export.add_argument("--with-history", action="store_true", help="also write your reviews as Anki's review log")
 
     due = commands.add_parser("due", parents=[data_json], help="the review queue in order")
     due.add_argument("--deck", action="append", help="only this deck (repeatable)")
@@ -98,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("name", nargs="?", help="demo to run (omit to list them)")
     demo.add_argument("params", nargs=argparse.REMAINDER, help="the demo's parameters, e.g. --world-size 3")
+    _exam_parsers(commands, data_json)
+    _config_parser(commands, data_json)
     return parser
 
 
@@ -133,16 +154,24 @@ _RIGHT = {"justify": "right"}
 def _table(title: str, columns: dict[str, dict[str, Any]], rows: Iterable[Sequence[Any]], **options: Any):
     """Return a Rich table titled ``title``: ``columns`` maps each header to its ``add_column`` options.
 
-    ``options`` go to the table itself (``caption``, ``show_header``).
+    ``options`` go to the table itself (``caption``, ``show_header``). The title and every text cell are
+    drawn as plain text (see :func:`_plain`), since they hold card text, deck titles, tags and file names.
     """
     from rich.table import Table
 
-    table = Table(title=title, **options)
+    table = Table(title=_plain(title), **options)
     for header, column_options in columns.items():
         table.add_column(header, **column_options)
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(_plain(cell) if isinstance(cell, str) else cell for cell in row))
     return table
+
+
+def _plain(text: str):
+    """Return untrusted ``text`` as a Rich Text: control characters removed, and no ``[markup]`` read in it."""
+    from rich.text import Text
+
+    return Text(terminal_text(text))
 
 
 def _card_table(cards, title: str):
@@ -181,16 +210,17 @@ def _delete_deck(args: argparse.Namespace) -> int:
         if not sys.stdin.isatty():
             raise BadInputError(f"deleting deck {name!r} needs confirmation: add --yes (stdin is not a terminal)")
         # The prompt goes to stderr so that stdout stays data, even with --json.
-        sys.stderr.write(f"Delete your deck {name!r} ({cards}, {path})? Its review history is kept. [y/N] ")
+        question = f"Delete your deck {name!r} ({cards}, {path})? Its review history is kept. [y/N] "
+        sys.stderr.write(terminal_text(question))
         sys.stderr.flush()
         if sys.stdin.readline().strip().lower() not in ("y", "yes"):
-            sys.stderr.write(f"deck {name!r} kept\n")
+            sys.stderr.write(terminal_text(f"deck {name!r} kept") + "\n")
             return ExitCode.OK
     delete_user_deck(path)
     if getattr(args, "json", False):
         _print_json({"deleted": name, "file": str(path), "cards": len(deck.cards) if deck is not None else None})
     else:
-        _console().print(f"deleted deck {name} ({cards}); its review history is kept")
+        _console().print(_plain(f"deleted deck {name} ({cards}); its review history is kept"))
     return ExitCode.OK
 
 
@@ -229,25 +259,60 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from tutor.questions.anki_decks import is_anki_package
     from tutor.questions.user_decks import import_notes
 
     # Not created here: a refused import leaves no trace, and writing the deck creates the folders.
     paths = [Path(path) for path in args.paths]
-    reports = import_notes(paths, data_dir=_data_dir(args, create=False), deck=args.deck)
+    data_dir = _data_dir(args, create=False)
+    packages = [path for path in paths if is_anki_package(path)]
+    notes = [path for path in paths if not is_anki_package(path)]
+    imported: tuple = ()
+    if packages:
+        from tutor.engine.anki import import_anki_packages  # the engine: the packages' reviews go to the log
+
+        note_reports, imported = import_anki_packages(packages, data_dir=data_dir, deck=args.deck, notes=notes)
+    else:
+        note_reports = import_notes(notes, data_dir=data_dir, deck=args.deck)
     if getattr(args, "json", False):
-        _print_json([report.to_dict() for report in reports])
+        _print_json([report.to_dict() for report in (*note_reports, *imported)])
         return ExitCode.OK
+    reports = [*note_reports, *(entry.cards for entry in imported)]
     counts = ("added", "updated", "unchanged", "removed")
     columns = {"file": {}, "deck": {}, **dict.fromkeys(counts, _RIGHT)}
-    rows = ((report.file, report.deck, *(str(len(getattr(report, name))) for name in counts)) for report in reports)
+    rows = [[report.file, report.deck, *(str(len(getattr(report, name))) for name in counts)] for report in reports]
+    if imported:
+        # Anki packages bring their review history.
+        columns["reviews"] = _RIGHT
+        added = [""] * len(note_reports) + [str(entry.history.added) for entry in imported]
+        rows = [[*row, count] for row, count in zip(rows, added)]
     console = _console()
     console.print(_table("imported", columns, rows))
     for report in reports:
         if report.removed:
             console.print(
-                f"no longer in {report.file}, removed from deck {report.deck} (reviews kept): "
-                + ", ".join(report.removed)
+                _plain(
+                    f"no longer in {report.file}, removed from deck {report.deck} (reviews kept): "
+                    + ", ".join(report.removed)
+                )
             )
+    return ExitCode.OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from tutor.engine.anki import export_anki_package
+
+    path = Path(args.path)
+    if path.suffix.lower() != ".apkg":
+        raise BadInputError(f"{path}: export writes Anki packages; name the file .apkg")
+    report = export_anki_package(
+        path, data_dir=_data_dir(args, create=False), deck=args.deck, with_history=args.with_history
+    )
+    if getattr(args, "json", False):
+        _print_json(report.to_dict())
+        return ExitCode.OK
+    history = f" and {report.reviews} reviews" if args.with_history else ""
+    _console().print(_plain(f"wrote {report.cards} cards{history} of deck {report.deck} to {report.file}"))
     return ExitCode.OK
 
 
@@ -273,7 +338,7 @@ def _cmd_due(args: argparse.Namespace) -> int:
     questions = {card.id: card.question for card in library.cards}
     columns = {
         "#": {"style": "dim", "justify": "right"},
-        "id": {"style": "cyan", "no_wrap": True},
+        "id": {"style": "cyan", "overflow": "fold"},
         "kind": {"style": "magenta", "no_wrap": True},
         "due (local)": {"no_wrap": True},
         "again · hard · good · easy": {"no_wrap": True},
@@ -396,11 +461,220 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     parser = _demo_parser(demo)
     options = vars(parser.parse_args(args.params))
     as_json = options.pop("json") or getattr(args, "json", False)
-    result = demo.compute({name: value for name, value in options.items() if value is not None})
+    try:
+        result = demo.compute({name: value for name, value in options.items() if value is not None})
+    except DemoParameterError as error:
+        # The registry names fields (``world_size``), as the app's form does; here they are options.
+        raise BadInputError(error.spelt(lambda name: "--" + name.replace("_", "-"))) from None
     if as_json:
         _print_json(result.to_dict())
         return ExitCode.OK
     demo.module("terminal").show(result, _console())
+    return ExitCode.OK
+
+
+# tutor exam: dated exams, their readiness, the plan until the day.
+
+
+def _exam_parsers(commands, data_json: argparse.ArgumentParser) -> None:
+    exam = commands.add_parser("exam", parents=[data_json], help="exams: a date to be ready for, and the plan")
+    actions = exam.add_subparsers(dest="exam_command", metavar="ACTION", parser_class=_Parser, required=True)
+    add = actions.add_parser("add", parents=[data_json], help="add an exam: tutor exam add NAME --date YYYY-MM-DD")
+    add.add_argument("name", help="the exam's name, e.g. 期末考试")
+    add.add_argument("--date", required=True, help="the exam's date, YYYY-MM-DD")
+    add.add_argument("--deck", action="append", help="a deck it covers (repeatable; default all)")
+    add.add_argument("--tag", action="append", help="only cards with this tag (repeatable)")
+    add.add_argument("--retention", type=float, help="target recall on the day (default: your desired retention)")
+    actions.add_parser("list", parents=[data_json], help="the exams with their countdown and readiness")
+    remove = actions.add_parser("remove", parents=[data_json], help="remove an exam (reviews moved for it stay)")
+    remove.add_argument("name", help="the exam's name")
+    plan = actions.add_parser("plan", parents=[data_json], help="forecast the answers of each day until the exam")
+    plan.add_argument("name", help="the exam's name")
+    plan.add_argument(
+        "--compare-retention",
+        action="store_true",
+        help="compare answers per day and knowledge kept for desired retention 0.80-0.95",
+    )
+
+
+def _cmd_exam(args: argparse.Namespace) -> int:
+    from tutor.engine.study import Study
+
+    as_json = getattr(args, "json", False)
+    with Study.open(_data_dir(args, create=False), _library(args)) as study:
+        exams = study.exams
+        action = args.exam_command
+        if action == "add":
+            exam = exams.add(args.name, args.date, decks=args.deck or (), tags=args.tag or (), retention=args.retention)
+            shown = [exams.readiness(exam.name)]
+        elif action == "remove":
+            removed = exams.remove(args.name)
+            if as_json:
+                _print_json({"removed": removed.to_dict()})
+            else:
+                _console().print(f"removed exam {_plain(removed.name)} ({removed.day.isoformat()})")
+            return ExitCode.OK
+        elif action == "plan":
+            return _exam_plan(args, study)
+        else:
+            shown = exams.readiness_all() + [
+                exams.readiness(exam.name) for exam in exams.all() if exam not in exams.upcoming()
+            ]
+    if as_json:
+        _print_json([ready.to_dict() for ready in shown] if action == "list" else shown[0].to_dict())
+        return ExitCode.OK
+    if not shown:
+        _console().print("no exam yet: tutor exam add NAME --date YYYY-MM-DD [--deck D] [--tag T]")
+        return ExitCode.OK
+    columns = {
+        "exam": {"min_width": 8},
+        "date": {"no_wrap": True},
+        "days": _RIGHT,
+        "ready (≥ target)": {"justify": "right", "no_wrap": True},
+        "cards": _RIGHT,
+        "unseen": _RIGHT,
+        "new/day": _RIGHT,
+    }
+    rows = (
+        (
+            _plain(ready.exam.name) + "\n" + _covers(ready.exam),
+            ready.exam.day.isoformat(),
+            str(ready.days_left) if ready.days_left >= 0 else "over",
+            f"{100 * ready.share:.0f}% (≥ {ready.exam.retention:g})",
+            str(ready.cards),
+            str(ready.unseen),
+            str(ready.new_per_day),
+        )
+        for ready in shown
+    )
+    _console().print(_table("exams" if action == "list" else "exam added", columns, rows))
+    return ExitCode.OK
+
+
+def _plain(text: str) -> str:
+    """Return a name from the learner or a deck safe for the terminal, its Rich markup escaped."""
+    from rich.markup import escape
+
+    from tutor.questions.terminal_text import terminal_text
+
+    return escape(terminal_text(text))
+
+
+def _covers(exam) -> str:
+    parts = [("decks " + ", ".join(exam.decks)) if exam.decks else "all decks"]
+    if exam.tags:
+        parts.append("tags " + ", ".join(exam.tags))
+    return f"[dim]{_plain('; '.join(parts))}[/]"
+
+
+def _exam_plan(args: argparse.Namespace, study) -> int:
+    as_json = getattr(args, "json", False)
+    settings = study.settings
+    ready = study.exams.readiness(args.name)
+    if args.compare_retention:
+        results = study.exams.compare_retention(args.name)
+        if as_json:
+            _print_json({"exam": ready.exam.to_dict(), "retentions": [result.to_dict() for result in results]})
+            return ExitCode.OK
+        columns = {
+            "desired retention": _RIGHT,
+            "answers": _RIGHT,
+            "per day": _RIGHT,
+            "busiest day": _RIGHT,
+            "knowledge kept": _RIGHT,
+        }
+        rows = (
+            (
+                f"{result.retention:.2f}",
+                f"{result.answers:.0f}",
+                f"{result.answers / max(1, len(result.days)):.1f}",
+                f"{result.peak:.0f}",
+                f"{100 * result.knowledge:.1f}%",
+            )
+            for result in results
+        )
+        caption = (
+            f"the {ready.cards} cards of {_plain(ready.exam.name)} until {ready.exam.day.isoformat()}; knowledge kept: "
+            f"mean recall on the day; {results[0].runs} simulated runs each"
+        )
+        _console().print(_table("retention and workload", columns, rows, caption=caption))
+        return ExitCode.OK
+    forecast = study.exams.plan(args.name)
+    overloaded = forecast.overloaded(settings.max_reviews_per_day)
+    warnings = [
+        f"{day.day.isoformat()}: up to {day.review_cards_high} reviews, more than your maximum of "
+        f"{settings.max_reviews_per_day} a day (tutor config max_reviews_per_day)"
+        for day in overloaded
+    ]
+    if as_json:
+        _print_json(
+            {
+                "exam": ready.to_dict(),
+                "max_reviews_per_day": settings.max_reviews_per_day,
+                "forecast": forecast.to_dict(),
+                "warnings": warnings,
+            }
+        )
+        return ExitCode.OK
+    console = _console()
+    columns = {"day": {"no_wrap": True}, "answers": _RIGHT, "up to": _RIGHT, "reviews": _RIGHT, "new": _RIGHT}
+    rows = (
+        (day.day.isoformat(), f"{day.reviews:.0f}", str(day.high), f"{day.review_cards:.0f}", f"{day.new:.0f}")
+        for day in forecast.days
+    )
+    caption = (
+        f"{forecast.answers:.0f} answers in all; on the day {100 * forecast.share_ready:.0f}% of the cards expected at "
+        f"{ready.exam.retention:g} or above ({forecast.runs} simulated runs; up to: 9 runs in 10)"
+    )
+    console.print(_table(f"plan for {_plain(ready.exam.name)} · {ready.countdown()}", columns, rows, caption=caption))
+    if ready.new_per_day > settings.new_per_day:
+        console.print(
+            f"new cards per day raised to {min(ready.new_per_day, settings.exam_new_cap)} (yours: "
+            f"{settings.new_per_day}, cap {settings.exam_new_cap}) to learn the {ready.unseen} unseen cards in time"
+        )
+    for warning in warnings:
+        console.print(f"warning: {warning}", style="yellow")
+    return ExitCode.OK
+
+
+# tutor config: the learner's settings.
+
+
+def _config_parser(commands, data_json: argparse.ArgumentParser) -> None:
+    config = commands.add_parser(
+        "config",
+        parents=[data_json],
+        help="show or change your settings: tutor config [KEY [VALUE]]",
+        epilog="desired_retention.DECK VALUE gives one deck its own desired retention (default: back to yours).",
+    )
+    config.add_argument("key", nargs="?", help="the setting to show or change (omit to list them)")
+    config.add_argument("value", nargs="?", help="its new value")
+
+
+def _cmd_config(args: argparse.Namespace) -> int:
+    from tutor.engine.settings import DECK_RETENTION_PREFIX, KEYS, show_value
+    from tutor.engine.study import Study
+
+    as_json = getattr(args, "json", False)
+    with Study.open(_data_dir(args, create=False), _library(args)) as study:
+        if args.key is not None and args.value is not None:
+            settings = study.set_setting(args.key, args.value)
+        else:
+            settings = study.settings
+            if args.key is not None:
+                show_value(settings, args.key)  # refuses an unknown key with its one line
+    keys = [args.key] if args.key is not None else [
+        *KEYS,
+        *(DECK_RETENTION_PREFIX + deck for deck in settings.deck_retention),
+    ]
+    values = {key: show_value(settings, key) for key in keys}
+    if as_json:
+        _print_json(values)
+        return ExitCode.OK
+    helps = {key: KEYS[key].help if key in KEYS else "this deck's own desired retention" for key in keys}
+    columns = {"setting": {"style": "cyan", "no_wrap": True}, "value": {}, "": {"style": "dim"}}
+    rows = ((key, _plain(str(value)), helps[key]) for key, value in values.items())
+    _console().print(_table("settings (tutor config KEY VALUE to change one)", columns, rows))
     return ExitCode.OK
 
 
@@ -420,11 +694,14 @@ _COMMANDS = {
     "show": _cmd_show,
     "search": _cmd_search,
     "import": _cmd_import,
+    "export": _cmd_export,
     "due": _cmd_due,
     "rate": _cmd_rate,
     "stats": _cmd_stats,
     "optimize": _cmd_optimize,
     "demo": _cmd_demo,
+    "exam": _cmd_exam,
+    "config": _cmd_config,
 }
 
 
@@ -434,10 +711,11 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         return int(_COMMANDS[args.command](args))
     except TutorError as error:
-        sys.stderr.write(f"tutor: error: {error}\n")
+        # Error messages name the learner's files and quote their content.
+        sys.stderr.write(f"tutor: error: {terminal_text(str(error))}\n")
         return int(error.exit_code)
     except KeyboardInterrupt:
-        sys.stderr.write("tutor: interrupted\n")
+        sys.stderr.write(INTERRUPTED + "\n")
         return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         # `tutor list | head` closes stdout early; that is not an error of ours.
@@ -445,10 +723,11 @@ def main(argv: list[str] | None = None) -> int:
         return int(ExitCode.OK)
     except OSError as error:
         where = f" ({error.filename})" if error.filename else ""
-        sys.stderr.write(f"tutor: error: {error.strerror or error}{where}\n")
+        sys.stderr.write(f"tutor: error: {terminal_text(str(error.strerror or error))}{terminal_text(where)}\n")
         return int(ExitCode.FAILURE)
     except Exception as error:  # a bug of ours: one line for the learner, the traceback on request
         if os.environ.get("TUTOR_DEBUG"):
             raise
-        sys.stderr.write(f"tutor: error: internal error: {type(error).__name__}: {error} (TUTOR_DEBUG=1 shows more)\n")
+        message = terminal_text(f"internal error: {type(error).__name__}: {error}")
+        sys.stderr.write(f"tutor: error: {message} (TUTOR_DEBUG=1 shows more)\n")
         return int(ExitCode.FAILURE)

@@ -1,5 +1,6 @@
 """One error hierarchy for the whole package, and the exit codes the command line maps it to."""
 
+from collections.abc import Callable
 from enum import IntEnum
 
 
@@ -10,6 +11,10 @@ class ExitCode(IntEnum):
     FAILURE = 1
     BAD_INPUT = 2
     INTERRUPTED = 130
+
+
+INTERRUPTED = "tutor: interrupted"
+"""The one line the command prints when Ctrl-C stops it."""
 
 
 class TutorError(Exception):
@@ -44,7 +49,29 @@ class StoreError(TutorError):
 
 
 class DemoParameterError(BadInputError):
-    """A demo was asked for with a parameter it does not take or a value out of its bounds."""
+    """A demo was asked for with a parameter it does not take or a value out of its bounds.
+
+    An error about parameters names them by field (``kappa must be at least 1``), as the app's form shows
+    them; the command line spells them as its options (``--kappa must be at least 1``) with ``spelt``.
+    """
+
+    def __init__(self, message: str, *, parameters: tuple[str, ...] = ()) -> None:
+        self.parameters = parameters
+        """The fields the error is about (``("world_size", "elements")``), empty when it is about none."""
+        self.problem = message
+        """What is wrong, after the fields' names (``must be at least 2, not 1``)."""
+        super().__init__(self.spelt(lambda name: name))
+
+    @classmethod
+    def about(cls, *parameters: str, problem: str) -> "DemoParameterError":
+        """Return the error ``<parameters joined by 'and'> <problem>``."""
+        return cls(problem, parameters=parameters)
+
+    def spelt(self, spell: Callable[[str], str]) -> str:
+        """Return the message with each field's name passed through ``spell`` (e.g. to ``--world-size``)."""
+        if not self.parameters:
+            return self.problem
+        return " and ".join(spell(name) for name in self.parameters) + " " + self.problem
 
 
 class NoteImportError(BadInputError):

@@ -6,6 +6,8 @@ Nothing here runs at import time; directories are created only when asked for.
 import os
 from pathlib import Path
 
+from tutor.errors import BadInputError
+
 APP_NAME = "tutor"
 
 
@@ -15,8 +17,15 @@ def data_dir(override: str | os.PathLike | None = None, *, create: bool = True) 
     Args:
         override: the ``--data-dir`` option, used when ``$TUTOR_HOME`` is not set.
         create: make the directory when it does not exist.
+
+    Raises:
+        BadInputError: ``$TUTOR_HOME`` is set to an empty string.
     """
     env = os.environ.get("TUTOR_HOME")
+    if env is not None and not env.strip():
+        # Set but empty is most likely a script's mistake: falling back to the default would quietly use
+        # (and write) the learner's real data.
+        raise BadInputError("TUTOR_HOME is set but empty: unset it, or set it to a directory")
     if env:
         path = Path(env)
     elif override:
@@ -34,6 +43,11 @@ def data_dir(override: str | os.PathLike | None = None, *, create: bool = True) 
 def user_decks_dir(base: Path) -> Path:
     """Return the folder of the learner's imported decks inside data directory ``base`` (not created)."""
     return base / "decks"
+
+
+def media_dir(base: Path) -> Path:
+    """Return the folder of images from imported Anki packages inside data directory ``base`` (not created)."""
+    return base / "media"
 
 
 def database_path(base: Path) -> Path:

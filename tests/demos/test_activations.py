@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from tutor.demos.activations.compute import SATURATION, compute
+from tutor.demos.registry import get_demo
 from tutor.errors import DemoParameterError
 
 erf = np.vectorize(math.erf)
@@ -116,8 +117,8 @@ def test_ranges_are_the_extremes_of_the_closed_form_on_the_grid(result, name):
 
 
 def test_interval_must_be_ordered():
-    with pytest.raises(DemoParameterError, match="--lo must be below --hi"):
-        compute(lo=1.0, hi=1.0, points=11)
+    with pytest.raises(DemoParameterError, match="lo and hi must be in increasing order, not 1 and 1"):
+        get_demo("activations").resolve({"lo": 1.0, "hi": 1.0})
 
 
 def test_json_has_the_contract_keys(result):

@@ -2,6 +2,7 @@
 
 import functools
 import io
+import ipaddress
 import json
 import os
 import re
@@ -17,10 +18,9 @@ import numpy as np
 import pytest
 
 from tutor.demos.allreduce.compute import compute
-from tutor.demos.allreduce.launch import WorkerError, free_port, run_local
+from tutor.demos.allreduce.launch import SCRATCH_PREFIX, WorkerError, remove_stale_scratch, run_local
 from tutor.demos.allreduce.schedule import bytes_sent, chunk_bounds, ring_schedule
 from tutor.demos.allreduce.worker import rank_input
-from tutor.errors import DemoParameterError
 
 WORKER_MODULE = "tutor.demos.allreduce.worker"
 
@@ -65,6 +65,90 @@ def worker_children(parent: int | None = None) -> list[int]:
         pid for pid, (state, ppid, cmdline) in processes().items()
         if ppid == parent and (WORKER_MODULE in cmdline or state == "Z")
     ]
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now (torchrun's --master-port)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def listening_addresses(pid: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """The local addresses of the TCP sockets process ``pid`` listens on (from /proc/net/tcp and tcp6)."""
+    try:
+        inodes = {os.readlink(fd)[len("socket:["):-1] for fd in Path(f"/proc/{pid}/fd").iterdir()
+                  if os.readlink(fd).startswith("socket:[")}
+    except OSError:
+        return []
+    found = []
+    for table in ("tcp", "tcp6"):
+        for line in Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] != "0A" or fields[9] not in inodes:  # 0A: LISTEN
+                continue
+            raw = bytes.fromhex(fields[1].split(":")[0])
+            # The kernel prints each 32-bit word of the address in host (little-endian) order.
+            address = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
+            found.append(ipaddress.ip_address(address))
+    return found
+
+
+def start_launcher(tmp_path: Path, *argv: str) -> subprocess.Popen:
+    """``tutor demo allreduce --bench`` (long enough to act on) with its temporary directory in tmp_path."""
+    env = dict(os.environ, TMPDIR=str(tmp_path))
+    return subprocess.Popen([sys.executable, "-m", "tutor", "demo", "allreduce", "--bench", "--json", *argv],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def wait_for_ranks_in_torch(launcher: subprocess.Popen, count: int) -> list[int]:
+    deadline = time.monotonic() + 60
+    while len(ranks := worker_children(launcher.pid)) < count and time.monotonic() < deadline:
+        time.sleep(0.02)
+    while not all(loaded_torch(pid) for pid in ranks) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return ranks
+
+
+def test_a_local_run_listens_on_loopback_only(tmp_path):
+    launcher = start_launcher(tmp_path, "--world-size", "3")
+    try:
+        ranks = wait_for_ranks_in_torch(launcher, 3)
+        # The ranks meet through a file store in the scratch folder; gloo then connects each pair on loopback.
+        deadline = time.monotonic() + 60
+        while not (addresses := [a for pid in [launcher.pid, *ranks] for a in listening_addresses(pid)]):
+            assert time.monotonic() < deadline, "no rank ever listened: nothing was checked"
+            time.sleep(0.05)
+        assert all(address.is_loopback for address in addresses), addresses
+        assert all("--init-method file://" in processes()[pid][2].replace("\0", " ") for pid in ranks)
+    finally:
+        launcher.terminate()
+        launcher.wait(timeout=30)
+
+
+@pytest.mark.parametrize(("signal_number", "code", "line"), [(signal.SIGINT, 130, "tutor: interrupted\n"),
+                                                             (signal.SIGTERM, 128 + signal.SIGTERM, "")])
+def test_an_interrupted_or_terminated_run_removes_its_scratch_folder(tmp_path, signal_number, code, line):
+    launcher = start_launcher(tmp_path)
+    ranks = wait_for_ranks_in_torch(launcher, 4)
+    assert [folder.name.startswith(f"{SCRATCH_PREFIX}{launcher.pid}-") for folder in tmp_path.iterdir()] == [True]
+    launcher.send_signal(signal_number)
+    stderr = launcher.communicate(timeout=30)[1]
+    assert (launcher.returncode, stderr) == (code, line)
+    assert list(tmp_path.iterdir()) == []
+    assert all(processes().get(pid, ("Z",))[0] == "Z" for pid in ranks)
+
+
+def test_scratch_folders_of_dead_launchers_are_removed_and_live_ones_kept(tmp_path):
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                              text=True, check=True)
+    dead = tmp_path / f"{SCRATCH_PREFIX}{finished.stdout.strip()}-abc"
+    live = tmp_path / f"{SCRATCH_PREFIX}{os.getpid()}-def"
+    for folder in (dead, live):
+        folder.mkdir()
+        (folder / "rank0.json").write_text("{}")
+    assert remove_stale_scratch(tmp_path) == [dead]
+    assert sorted(tmp_path.iterdir()) == [live]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: f"p{case[0]}-n{case[1]}-seg{case[2]}")
@@ -157,16 +241,6 @@ def test_closed_form_bytes_are_within_two_elements_of_two_p_minus_one_over_p(ele
         assert abs(bytes_sent(rank, elements, world_size) - ideal) < 8
 
 
-def test_a_busy_port_is_refused_with_a_clear_message():
-    with socket.socket() as listener:
-        listener.bind(("", 0))
-        listener.listen()
-        port = listener.getsockname()[1]
-        with pytest.raises(DemoParameterError, match=f"--port {port} is already in use"):
-            compute(world_size=2, elements=4, port=port)
-    assert worker_children() == []
-
-
 def test_no_worker_is_left_after_a_run():
     run(*CASES[0])
     assert worker_children() == []
@@ -223,7 +297,7 @@ def test_the_ranks_end_when_their_launcher_is_killed_without_cleaning_up():
 def test_an_error_inside_the_ranks_is_reported_as_one_line():
     job = {"elements": 10, "seed": 0, "segment_bytes": 0, "bench": False}
     with pytest.raises(WorkerError) as raised:
-        run_local(job, world_size=2, port=free_port(), timeout_s=60)
+        run_local(job, world_size=2, timeout_s=60)
     # both ranks fail alike; whichever ends first is named
     assert re.fullmatch(r"rank [01] failed: ValueError: segment_bytes must be positive, not 0", str(raised.value))
     assert worker_children() == []
@@ -232,7 +306,7 @@ def test_an_error_inside_the_ranks_is_reported_as_one_line():
 def test_ranks_that_run_past_the_time_limit_are_stopped():
     job = {"elements": 10, "seed": 0, "segment_bytes": 1 << 20, "bench": False}
     with pytest.raises(WorkerError, match=r"did not finish within 0\.2 s"):
-        run_local(job, world_size=2, port=free_port(), timeout_s=0.2)
+        run_local(job, world_size=2, timeout_s=0.2)
     assert worker_children() == []
 
 

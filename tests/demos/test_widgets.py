@@ -6,7 +6,7 @@ from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
 from tutor.demos.registry import get_demo
-from tutor.errors import DemoParameterError
+from tutor.errors import DemoParameterError, TutorError
 
 # Small parameters: the views are what is tested here, the numbers are tested beside each compute module.
 SMALL = {
@@ -57,13 +57,24 @@ async def test_recompute_uses_the_new_parameters():
         assert app.view.result.to_dict()["range"] == [-2.0, 3.0]
 
 
-async def test_a_failed_computation_is_shown_as_one_line():
-    app = Host("activations", {"lo": 4, "hi": 1})
+async def test_a_failed_computation_is_shown_as_one_line(monkeypatch):
+    from tutor.demos.activations import compute
+
+    def fail(**params):
+        raise TutorError("the sampling failed")
+
+    monkeypatch.setattr(compute, "compute", fail)
+    app = Host("activations", {"points": 11})
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert app.view.result is None
         status = str(app.view.query_one("#demo-status", Static).render())
-        assert status == "--lo must be below --hi (got lo=4, hi=1)"
+        assert status == "the sampling failed"
+
+
+def test_parameters_that_do_not_fit_together_are_refused_before_anything_runs():
+    with pytest.raises(DemoParameterError, match="lo and hi must be in increasing order, not 4 and 1"):
+        get_demo("activations").module("widget").make_widget({"lo": 4, "hi": 1})
 
 
 def test_an_unknown_parameter_is_refused_before_anything_runs():

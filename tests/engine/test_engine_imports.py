@@ -16,6 +16,9 @@ MODULES = [
     "tutor.engine.settings",
     "tutor.engine.records",
     "tutor.engine.days",
+    "tutor.engine.exam",
+    "tutor.engine.exam_book",
+    "tutor.engine.forecast",
 ]
 
 

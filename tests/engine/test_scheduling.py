@@ -163,6 +163,6 @@ def test_card_state_round_trips_through_its_dict(study):
     assert CardState.from_dict(state.to_dict()) == state
 
 
-def test_a_deck_retention_outside_zero_and_one_is_refused(study):
-    with pytest.raises(BadInputError, match="between 0 and 1"):
+def test_a_deck_retention_outside_the_allowed_range_is_refused(study):
+    with pytest.raises(BadInputError, match="from 0.7 to 0.99, not 1.5"):
         study.set_deck_retention("alpha", 1.5)

@@ -1,7 +1,7 @@
 """Claims of the AICS decks (seeds 000 and 001) that can be checked by computation, checked.
 
 The seeds were written by students. Every claim below is recomputed with real code (numpy, torch, sympy)
-instead of being trusted: 53 claims checked, 16 of them wrong. Each wrong claim has an ``errata`` entry on its
+instead of being trusted: 62 claims checked, 25 of them wrong. Each wrong claim has an ``errata`` entry on its
 card in content/000-aics-answers.yaml or content/001-aics-homework.yaml whose ``check`` names the test here; the tests
 of right claims assert what the seed says.
 """
@@ -829,6 +829,166 @@ def test_transformer_layer_saves_far_more_than_one_hidden_state_per_layer():
         layer(torch.randn(batch, seq, hidden))
     formula = batch * seq * hidden * 4
     assert sum(saved.values()) > 10 * formula
+
+
+# --- second audit: claims of 000 and 001 found wrong on a re-reading ------------------------------------------------
+
+
+def test_k_fold_cross_validation_estimates_the_error_with_less_variance():
+    # 000 · 2.5: K-fold "提高了模型的泛化能力" — no: it evaluates; what it improves is the estimate of the error.
+    rng = np.random.default_rng(0)
+    n, features = 60, 5
+    x = rng.normal(size=(n, features))
+    y = x @ rng.normal(size=features) + rng.normal(scale=1.0, size=n)
+
+    def test_error(train: np.ndarray, test: np.ndarray) -> float:
+        weights, *_ = np.linalg.lstsq(x[train], y[train], rcond=None)
+        return float(np.mean((x[test] @ weights - y[test]) ** 2))
+
+    holdout, kfold = [], []
+    for _ in range(300):
+        order = rng.permutation(n)
+        folds = np.array_split(order, 5)
+        holdout.append(test_error(np.concatenate(folds[1:]), folds[0]))
+        kfold.append(np.mean([test_error(np.concatenate(folds[:i] + folds[i + 1 :]), folds[i]) for i in range(5)]))
+    assert np.var(kfold) < np.var(holdout) / 3
+    # the model that is finally deployed is fitted on all the data, whatever the evaluation did
+    final, *_ = np.linalg.lstsq(x, y, rcond=None)
+    assert np.allclose(final, np.linalg.solve(x.T @ x, x.T @ y))
+
+
+def test_both_generator_objectives_push_d_of_g_of_z_up():
+    # 000 · Q2: "生成器的损失函数是最小化判别器对生成样本的判定概率 D(G(z))" — the generator wants D(G(z)) large.
+    for loss_of in (lambda d: torch.log(1 - d), lambda d: -torch.log(d)):  # minimax and non-saturating, both minimised
+        logit = torch.tensor(-1.0, requires_grad=True)  # D(G(z)) = sigmoid(logit) ≈ 0.27
+        loss_of(torch.sigmoid(logit)).backward()
+        stepped = logit.detach() - 0.5 * logit.grad
+        assert torch.sigmoid(stepped) > torch.sigmoid(logit.detach())
+
+
+def test_diffusion_sampling_is_many_forward_passes_and_no_backward():
+    # 000 · Q4: sampling is slow "由于需要多次的反向传播" — it is T forward passes of the denoiser, with no backward.
+    torch.manual_seed(0)
+    steps = 50
+    calls = []
+    denoiser = nn.Sequential(nn.Linear(3, 16), nn.Tanh(), nn.Linear(16, 2))
+    denoiser.register_forward_hook(lambda module, args, out: calls.append(out.requires_grad))
+    betas = torch.linspace(1e-4, 0.02, steps)
+    alphas = 1 - betas
+    alpha_bars = torch.cumprod(alphas, 0)
+    with torch.no_grad():
+        x = torch.randn(8, 2)
+        for t in reversed(range(steps)):  # DDPM ancestral sampling
+            eps = denoiser(torch.cat([x, torch.full((8, 1), t / steps)], dim=1))
+            x = (x - betas[t] / (1 - alpha_bars[t]).sqrt() * eps) / alphas[t].sqrt()
+            if t:
+                x = x + betas[t].sqrt() * torch.randn_like(x)
+    assert len(calls) == steps and not any(calls)  # T forward passes, none of them recording a graph
+    # training: one random t per step, one forward and one backward
+    calls.clear()
+    x0 = torch.randn(8, 2)
+    t = torch.randint(0, steps, (8, 1))
+    noise = torch.randn_like(x0)
+    noisy = alpha_bars[t].sqrt() * x0 + (1 - alpha_bars[t]).sqrt() * noise
+    F.mse_loss(denoiser(torch.cat([noisy, t / steps], dim=1)), noise).backward()
+    assert calls == [True]
+
+
+def test_relu_of_the_difference_is_not_a_subtraction():
+    # 000 · 4.1: "torch.nn" way F.relu(M - N) — it is max(M − N, 0), all zeros here.
+    m = torch.tensor([[1.0, 2.0, 3.0]])
+    n = torch.tensor([[4.0], [5.0]])
+    relu = F.relu(m - n)
+    assert torch.equal(relu, torch.zeros(2, 3))
+    assert not torch.equal(relu, m - n)
+    assert torch.equal(relu, (m - n).clamp(min=0))
+    assert torch.equal(torch.sub(m, n), m - n)
+    # on differences of both signs it keeps the positive ones only
+    assert torch.equal(F.relu(torch.tensor([3.0, -2.0])), torch.tensor([3.0, 0.0]))
+
+
+class _Pid(torch.utils.data.Dataset):
+    def __len__(self) -> int:
+        return 4
+
+    def __getitem__(self, index: int) -> int:
+        return os.getpid()
+
+
+def test_layer_gradients_are_one_parallel_product_and_loading_runs_in_workers():
+    # 000 · 5.4: on one GPU "数据加载、梯度计算……是串行的，梯度计算必须逐步完成" — within a layer the weight
+    # gradient is one matrix product whose elements are independent dot products, and loading runs in workers.
+    torch.manual_seed(0)
+    layer = nn.Linear(6, 4)
+    x = torch.randn(5, 6)
+    upstream = torch.randn(5, 4)
+    layer(x).backward(upstream)
+    assert torch.allclose(layer.weight.grad, upstream.T @ x, atol=1e-6)
+    for i in range(4):
+        for j in range(6):  # each element alone, from its own row and column: no element waits for another
+            assert torch.isclose(layer.weight.grad[i, j], upstream[:, i] @ x[:, j], atol=1e-6)
+    loader = torch.utils.data.DataLoader(_Pid(), batch_size=2, num_workers=2)
+    assert os.getpid() not in {int(pid) for batch in loader for pid in batch}
+
+
+def test_attention_weights_depend_on_queries_and_keys_not_values():
+    # 001 · 3.11: "分数通过查询、键和值这三个线性变换得到" — the scores use Q and K only.
+    torch.manual_seed(0)
+    q, k, v = torch.randn(4, 8), torch.randn(4, 8), torch.randn(4, 8)
+
+    def weights(query, key, value):
+        attention = torch.softmax(query @ key.T / math.sqrt(query.shape[-1]), dim=-1)
+        return attention, attention @ value
+
+    w1, out1 = weights(q, k, v)
+    w2, out2 = weights(q, k, torch.randn(4, 8))
+    assert torch.equal(w1, w2) and not torch.allclose(out1, out2)
+    w3, _ = weights(q, torch.randn(4, 8), v)
+    assert not torch.allclose(w1, w3)
+    assert torch.allclose(out1, F.scaled_dot_product_attention(q, k, v), atol=1e-6)
+
+
+def test_data_parallel_gathers_the_outputs_on_one_device():
+    # 001 · 5.7: in DP "每个 GPU 计算自己的损失值" — DataParallel gathers every replica's output on output_device
+    # (device_ids[0] by default), where the loss is computed once; gradients are summed into the original module.
+    import inspect
+
+    forward = inspect.getsource(nn.DataParallel.forward)
+    assert "self.gather(outputs, self.output_device)" in forward
+    init = inspect.signature(nn.DataParallel.__init__)
+    assert "output_device" in init.parameters
+    assert "summed into the original module" in " ".join(nn.DataParallel.__doc__.split())
+
+
+def test_one_gpu_runs_each_layer_in_parallel_and_the_layers_in_sequence():
+    # 001 · 5.8: one GPU "可并行：无" — every output element of a layer depends only on its own input window,
+    # so all of them can be computed at once; only the next layer has to wait for this one.
+    torch.manual_seed(0)
+    conv1, conv2 = nn.Conv2d(3, 4, 3), nn.Conv2d(4, 2, 3)
+    x = torch.randn(1, 3, 8, 8)
+    h = conv1(x)
+    for row in range(6):
+        for col in range(6):  # each element alone, from its own 3×3 window: no element waits for another
+            patch = x[:, :, row : row + 3, col : col + 3]
+            alone = (patch * conv1.weight).sum(dim=(1, 2, 3)) + conv1.bias
+            assert torch.allclose(h[0, :, row, col], alone, atol=1e-5)
+    # across layers: conv2's output changes when conv1's does, so conv2 cannot start before conv1 has finished
+    y = conv2(h)
+    with torch.no_grad():
+        conv1.weight.add_(0.1)
+    assert not torch.allclose(conv2(conv1(x)), y)
+
+
+def test_arm_is_a_reduced_instruction_set_and_x86_a_complex_one():
+    # 001 · 作业七: "基于复杂的指令集 (如 x86、ARM)" — ARM (Advanced RISC Machines) is RISC. Encodings from the
+    # Intel SDM and the Arm A64 reference: x86 instructions take 1 to 15 bytes, every A64 instruction 4.
+    x86 = {"nop": "90", "mov eax, 1": "b801000000", "add rax, rbx": "4801d8", "movabs rax, 1": "48b80100000000000000"}
+    a64 = {"nop": "d503201f", "ret": "d65f03c0", "add x0, x1, x2": "8b020020", "ldr x0, [x1]": "f9400020"}
+    assert len({len(bytes.fromhex(code)) for code in x86.values()}) == 4  # four instructions, four lengths
+    assert {len(bytes.fromhex(code)) for code in a64.values()} == {4}
+    card = next(card for card in load_deck(CONTENT / "001-aics-homework.yaml").cards if card.id == "c001-hw7-1")
+    (erratum,) = card.errata
+    assert "Advanced RISC Machines" in erratum.correction and "4 字节" in erratum.correction
 
 
 # --- the errata themselves ------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ The seeds were written by students; every numeric or formula claim that code can
 with an independent reference (NumPy, PyTorch's own implementations, closed forms). Where a seed is wrong,
 its card carries an ``errata`` entry whose ``check`` names the test below that computes the correction.
 
-58 claims checked (57 test cases; one checks a claim of each seed), 18 of them wrong (each wrong one has
+69 claims checked (68 test cases; one checks a claim of each seed), 30 of them wrong (each wrong one has
 an erratum in content/002-dl-topics.yaml or content/004-dl-interview.yaml). The card a claim comes from is named
 in the comment of its test.
 """
@@ -689,6 +689,177 @@ def test_fp16_underflows_and_overflows_where_bf16_does_not_but_is_more_precise()
     assert large.bfloat16().item() == pytest.approx(70_000, rel=0.01)
     value = torch.tensor(1.0 + 1 / 512)
     assert value.half().item() == 1.0 + 1 / 512 and value.bfloat16().item() == 1.0
+
+
+# ---------------------------------------------------------------- second audit: claims of 002 found wrong on a re-reading
+
+
+def test_full_batch_gradient_descent_zigzags_on_an_ill_conditioned_valley():
+    # c002-1 blames the zigzag on the randomness of minibatches; exact gradients zigzag too when the valley is steep
+    # in one direction (curvature 50) and flat in the other (curvature 1): condition number 50, no noise at all.
+    curvature = np.array([1.0, 50.0])
+    lr = 2 / (curvature.min() + curvature.max())  # the best fixed step for this quadratic
+    point = np.array([1.0, 1.0])
+    path = [point]
+    for _ in range(20):
+        point = point - lr * curvature * point  # gradient of ½ Σ c_i x_i²
+        path.append(point)
+    steep = np.array([p[1] for p in path])
+    flat = np.array([p[0] for p in path])
+    assert np.all(np.sign(steep[1:]) == -np.sign(steep[:-1]))  # crosses the valley floor at every step
+    assert np.all(np.diff(flat) < 0) and np.all(flat > 0)  # while creeping monotonically along the flat direction
+
+
+def test_choosing_by_test_score_makes_the_test_score_optimistic():
+    # c002-4 says tuning on the test set "损害模型的泛化能力"; what it ruins first is the test score as an estimate.
+    rng = np.random.default_rng(0)
+    x_test, x_fresh = rng.normal(size=(100, 10)), rng.normal(size=(20000, 10))
+    y_test, y_fresh = rng.integers(0, 2, 100), rng.integers(0, 2, 20000)  # labels are pure noise
+    candidates = rng.normal(size=(200, 10))  # 200 "hyper-parameter settings", each a linear classifier
+    test_scores = ((x_test @ candidates.T > 0) == y_test[:, None]).mean(axis=0)
+    best = candidates[test_scores.argmax()]
+    fresh_score = ((x_fresh @ best > 0) == y_fresh).mean()
+    assert test_scores.max() > 0.6  # what the test set reports for the chosen setting
+    assert abs(fresh_score - 0.5) < 0.02  # what it really does on new data: chance, as every candidate
+
+
+def test_residual_blocks_still_run_one_after_another():
+    # c002-5: residual connections "减少层间依赖，提高并行性" — block 2 still consumes block 1's output.
+    torch.manual_seed(0)
+    blocks = [nn.Sequential(nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 8)) for _ in range(2)]
+    x = torch.randn(4, 8)
+
+    def forward() -> torch.Tensor:
+        h = blocks[0](x) + x  # H(x) = F(x) + x
+        return blocks[1](h) + h
+
+    before = forward()
+    with torch.no_grad():
+        blocks[0][0].weight.add_(0.1)
+    assert not torch.allclose(forward(), before)
+
+
+def test_attention_computes_every_position_at_once_but_layers_in_turn():
+    # c002-5: Transformers are more parallel "因为它不依赖固定的逐层操作" — no: layers still run in turn; what is
+    # parallel is every position of a layer at once (an RNN must wait for step t-1).
+    torch.manual_seed(0)
+    layers = [nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, batch_first=True) for _ in range(2)]
+    x = torch.randn(1, 6, 8)
+    attention = layers[0].self_attn
+    together, _ = attention(x, x, x)
+    for t in range(6):  # each position's output from its own query alone: no position waits for another
+        alone, _ = attention(x[:, t : t + 1], x, x)
+        assert torch.allclose(together[:, t : t + 1], alone, atol=1e-6)
+    before = layers[1](layers[0](x))
+    with torch.no_grad():
+        layers[0].linear1.weight.add_(0.1 * torch.randn_like(layers[0].linear1.weight))
+    assert not torch.allclose(layers[1](layers[0](x)), before)  # layer 2 depends on layer 1's output
+
+
+def test_the_original_transformer_feed_forward_uses_relu():
+    # c002-7: "Transformer默认使用GELU" — Vaswani et al. 2017: FFN(x) = max(0, xW1 + b1)W2 + b2. PyTorch's
+    # TransformerEncoderLayer follows the paper and defaults to ReLU; GELU came with GPT and BERT.
+    import inspect
+
+    assert inspect.signature(nn.TransformerEncoderLayer.__init__).parameters["activation"].default is F.relu
+    layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, batch_first=True).eval()
+    x = torch.randn(1, 3, 8)
+    attended = layer.norm1(x + layer.self_attn(x, x, x)[0])
+    relu_ffn = layer.linear2(torch.relu(layer.linear1(attended)))
+    gelu_ffn = layer.linear2(F.gelu(layer.linear1(attended)))
+    assert torch.allclose(layer(x), layer.norm2(attended + relu_ffn), atol=1e-5)
+    assert not torch.allclose(layer(x), layer.norm2(attended + gelu_ffn), atol=1e-3)
+
+
+def test_gpt4_layer_count_is_not_published():
+    # c002-7 lists GPT-4 with "100+ 层". The GPT-4 Technical Report (OpenAI 2023, §2): "this report contains no
+    # further details about the architecture (including model size), hardware, training compute ...". The card's own
+    # table has "?" for the parameter count; the layer count is no better known.
+    card = next(card for card in load_deck(CONTENT / "002-dl-topics.yaml").cards if card.id == "c002-7")
+    row = next(line for line in card.answer.splitlines() if line.startswith("| GPT-4 "))
+    assert row.split("|")[2].strip() == "?"
+    erratum = next(erratum for erratum in card.errata if "GPT-4" in erratum.claim)
+    assert "技术报告" in erratum.correction and "没有公布" in erratum.correction
+
+
+def test_numpy_matmul_runs_on_a_cpu_blas():
+    # c002-8: NumPy "可使用 GPU 加速（如 NVIDIA cuBLAS）" — NumPy arrays live in host memory and np.matmul calls
+    # the CPU BLAS NumPy was built with.
+    product = np.ones((4, 4)) @ np.ones((4, 4))
+    assert product.device == "cpu" and np.ones(3).device == "cpu"
+    blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+    assert blas["found"] and not re.search("cuda|cublas|gpu", str(blas), re.IGNORECASE)
+    with pytest.raises(ValueError):
+        np.ones(3).to_device("cuda")  # the array API's only device for NumPy is "cpu"
+
+
+# ---------------------------------------------------------------- second audit: claims of 004 found wrong on a re-reading
+
+
+def test_decoding_random_codes_of_a_plain_autoencoder_does_not_give_data():
+    # c004-q23, c004-q27: "GAN与AE同属于生成模型" — a plain autoencoder has no distribution of codes to sample from.
+    # Data on a circle of radius 3 around (5, 5), embedded in 10-D; the optimal linear autoencoder with 2-D codes
+    # (principal components) reconstructs it exactly, yet decoding codes drawn from N(0, I) lands inside the circle.
+    rng = np.random.default_rng(0)
+    angle = rng.uniform(0, 2 * np.pi, 500)
+    plane = np.stack([5 + 3 * np.cos(angle), 5 + 3 * np.sin(angle)], axis=1)
+    embed = np.linalg.qr(rng.normal(size=(10, 2)))[0].T  # 2 → 10, orthonormal rows
+    data = plane @ embed
+    mean = data.mean(axis=0)
+    _, _, vt = np.linalg.svd(data - mean, full_matrices=False)
+    encode = lambda x: (x - mean) @ vt[:2].T  # noqa: E731
+    decode = lambda z: z @ vt[:2] + mean  # noqa: E731
+    assert np.allclose(decode(encode(data)), data)  # a perfect autoencoder
+    samples = decode(rng.normal(size=(500, 2)))
+    nearest = np.min(np.linalg.norm(samples[:, None, :] - data[None, :, :], axis=2), axis=1)
+    assert np.median(nearest) > 1.0  # typical sample lies far off the data (radius 3 circle)
+
+
+def test_the_vae_objective_is_a_lower_bound_of_the_likelihood():
+    # c004-q27: "VAE通过优化似然函数" — it maximises the ELBO ≤ log p(x). Linear-Gaussian model where everything is
+    # closed form: z ~ N(0, 1), x | z ~ N(w z, s²), so p(x) = N(0, w² + s²) and the posterior is Gaussian.
+    w, s, x = 2.0, 0.5, 1.3
+    log_px = -0.5 * math.log(2 * math.pi * (w**2 + s**2)) - x**2 / (2 * (w**2 + s**2))
+
+    def elbo(m: float, v: float) -> float:  # q(z|x) = N(m, v)
+        expected_log_lik = -0.5 * math.log(2 * math.pi * s**2) - ((x - w * m) ** 2 + w**2 * v) / (2 * s**2)
+        kl = 0.5 * (v + m**2 - 1 - math.log(v))
+        return expected_log_lik - kl
+
+    post_v = 1 / (1 + w**2 / s**2)
+    post_m = post_v * w * x / s**2
+    for m, v in [(0.0, 1.0), (0.5, 0.1), (post_m, 2 * post_v)]:
+        assert elbo(m, v) < log_px
+    assert math.isclose(elbo(post_m, post_v), log_px, rel_tol=1e-12)  # equal only at the true posterior
+
+
+def test_gradient_descent_learns_the_parameters_and_leaves_the_hyperparameters():
+    # c004-q48: SGD "调整超参数 θ" — θ is the learned parameter; the step size α is a hyper-parameter.
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 3))
+    y = x @ np.array([1.0, -2.0, 0.5])
+    theta, alpha = np.zeros(3), 0.05
+    for i in rng.integers(0, 200, 3000):  # θ_j ← θ_j + α(y − h_θ(x)) x_j, one sample at a time
+        theta = theta + alpha * (y[i] - x[i] @ theta) * x[i]
+    assert np.allclose(theta, np.linalg.lstsq(x, y, rcond=None)[0], atol=1e-3)  # learned from the data
+    assert alpha == 0.05  # never touched by the updates
+    model = nn.Linear(3, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.05)
+    assert {id(p) for p in model.parameters()} == {id(p) for p in optimizer.param_groups[0]["params"]}
+    assert all(p.requires_grad for p in model.parameters()) and optimizer.param_groups[0]["lr"] == 0.05
+
+
+def test_bf16_avoids_underflow_but_not_vanishing_gradients():
+    # c004-q49: "BF16的较大指数范围使其适合处理梯度消失/爆炸问题" — a wider exponent avoids underflow of small
+    # values; it does not change how fast a gradient shrinks through the layers.
+    tiny = torch.tensor(1e-8)
+    assert tiny.half().item() == 0.0 and tiny.bfloat16().item() > 0  # FP16 underflows, BF16 represents it
+    factor = torch.tensor(0.25)  # sigmoid'(0): the largest a sigmoid layer passes back
+    grad32, grad16 = torch.tensor(1.0), torch.tensor(1.0, dtype=torch.bfloat16)
+    for _ in range(30):
+        grad32, grad16 = grad32 * factor, grad16 * factor.bfloat16()
+    assert math.isclose(grad16.float().item(), grad32.item(), rel_tol=1e-2)
+    assert grad16.float().item() < 1e-17  # vanished just the same: 0.25³⁰ ≈ 8.7e-19
 
 
 # ---------------------------------------------------------------- the errata themselves

@@ -41,9 +41,13 @@ def parse_rating(text: str) -> str:
 
 
 def make_scheduler(settings: StudySettings, deck: str) -> Scheduler:
-    """Return py-fsrs's scheduler for cards of ``deck``: py-fsrs defaults, the deck's retention, the
-    learner's fitted parameters when there are some."""
-    options: dict = {"desired_retention": settings.retention_for(deck)}
+    """Return py-fsrs's scheduler for cards of ``deck``: py-fsrs defaults, the deck's retention, the learner's
+    learning steps, and the learner's fitted parameters when there are some."""
+    options: dict = {
+        "desired_retention": settings.retention_for(deck),
+        "learning_steps": [timedelta(seconds=step) for step in settings.learning_steps],
+        "relearning_steps": [timedelta(seconds=step) for step in settings.relearning_steps],
+    }
     if settings.parameters is not None:
         options["parameters"] = settings.parameters
     return Scheduler(**options)

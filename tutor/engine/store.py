@@ -398,3 +398,32 @@ class Store:
                 db.execute("DELETE FROM setting WHERE key = ?", (key,))
             else:
                 db.execute("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (key, json.dumps(value)))
+
+    # Exams and the daily limits (tutor.engine.exam_book, tutor.engine.study).
+
+    def card_states(self, card_ids: Sequence[str]) -> dict[str, CardState]:
+        """Return the stored states of those of ``card_ids`` the database has seen, by id."""
+        found: dict[str, CardState] = {}
+        ids = list(card_ids)
+        # SQLite limits the parameters of one statement; 500 stays far below every build's limit.
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self.read(f"SELECT {_STATE_COLUMNS} FROM card WHERE card_id IN ({','.join('?' * len(chunk))})", chunk)
+            found.update((row[0], state_from_row(row)) for row in rows)
+        return found
+
+    def first_reviews_since(self, since_us: int) -> list[str]:
+        """Return the cards rated for the first time (a review of a new card) since ``since_us``."""
+        rows = self.read(
+            "SELECT card_id FROM review_log WHERE reviewed_us >= ? AND +state_before = 0 AND +mode = 'review'",
+            (since_us,),
+        )
+        return [card_id for (card_id,) in rows]
+
+    def review_cards_rated_since(self, since_us: int) -> int:
+        """Return how many answers in review were given to cards in the review state since ``since_us``."""
+        rows = self.read(
+            "SELECT count(*) FROM review_log WHERE reviewed_us >= ? AND +state_before = 2 AND +mode = 'review'",
+            (since_us,),
+        )
+        return int(rows[0][0])

@@ -7,6 +7,7 @@ commands call it and draw what it returns. Every method reads the time from :fun
 
 import random
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
@@ -16,10 +17,12 @@ from tutor.clock import now
 from tutor.engine import scheduling
 from tutor.engine.days import day_start, from_us, to_us
 from tutor.engine.drill import Drill, pick_weighted, weakness
+from tutor.engine.exam_book import ExamBook
+from tutor.engine.history import HistoryImport, PastReview, import_history
 from tutor.engine.optimize import OptimizeResult, fit_parameters
 from tutor.engine.queue import DeckCounts, QueueEntry, build_queue, deck_counts
 from tutor.engine.records import STATES, CardState, ReviewRecord
-from tutor.engine.settings import StudySettings
+from tutor.engine.settings import DECK_RETENTION_PREFIX, StudySettings, apply_text
 from tutor.engine.stats import Stats, compute_stats
 from tutor.engine.store import Store
 from tutor.errors import BadInputError
@@ -38,6 +41,8 @@ class Study:
         """The decks and cards studied."""
         self._tz = tz
         self._undo: list[int] = []
+        self.exams = ExamBook(store, library, lambda: self.settings, tz)
+        """The learner's exams: readiness, plans, and the scheduling towards them."""
 
     @classmethod
     def open(cls, data_dir: Path, library: Library, *, tz: tzinfo | None = None) -> "Study":
@@ -93,6 +98,19 @@ class Study:
         self._store.put_setting(_SETTINGS_KEY, settings.to_dict())
         return settings
 
+    def set_setting(self, key: str, text: str) -> StudySettings:
+        """Set the ``tutor config`` key ``key`` from the learner's ``text`` and return the new settings.
+
+        Raises:
+            BadInputError: unknown key, bad value (one line naming the key).
+            UnknownDeckError: ``desired_retention.DECK`` names no deck.
+        """
+        if key.startswith(DECK_RETENTION_PREFIX):
+            self.library.deck(key[len(DECK_RETENTION_PREFIX) :])
+        settings = apply_text(self.settings, key, text)
+        self._store.put_setting(_SETTINGS_KEY, settings.to_dict())
+        return settings
+
     def set_deck_retention(self, deck: str, retention: float | None) -> StudySettings:
         """Give ``deck`` its own desired retention (None: back to the default) and return the settings.
 
@@ -133,6 +151,15 @@ class Study:
     def _scheduler(self, deck: str):
         return scheduling.make_scheduler(self.settings, deck)
 
+    def import_history(self, reviews: Sequence[PastReview]) -> HistoryImport:
+        """Add answers given elsewhere (an Anki package) to the log and rebuild their cards' FSRS state.
+
+        Raises:
+            UnknownCardError: a review is of a card the library does not have.
+        """
+        decks = {review.card_id: self.card(review.card_id).deck for review in reviews}
+        return import_history(self._store, reviews, decks=decks, settings=self.settings)
+
     def _day_start(self, moment: datetime, settings: StudySettings) -> datetime:
         return day_start(moment, hour=settings.day_start_hour, tz=self._tz)
 
@@ -149,14 +176,28 @@ class Study:
             self.library.deck(name)
         moment = now()
         settings = self.settings
-        return build_queue(
+        start = self._day_start(moment, settings)
+        new_limit, exam_first = self.exams.new_cards_today(settings)
+        queue = build_queue(
             self._store,
             now=moment,
-            day_start=self._day_start(moment, settings),
-            new_per_day=settings.new_per_day,
+            day_start=start,
+            new_per_day=new_limit,
             known=self.library.by_id,
             decks=decks,
         )
+        reviews_left = max(0, settings.max_reviews_per_day - self._store.review_cards_rated_since(to_us(start)))
+        kept, fresh = [], []
+        for entry in queue:
+            if entry.kind == "new":
+                fresh.append(entry.card_id)
+            elif entry.kind != "review" or reviews_left > 0:
+                kept.append(entry)
+                reviews_left -= entry.kind == "review"
+        # The exams' unseen cards first, in the room the limit leaves (as many new cards as before).
+        allowed = [card_id for card_id in exam_first if not decks or self.library.by_id[card_id].deck in decks]
+        chosen = list(dict.fromkeys([*allowed, *fresh]))[: len(fresh)]
+        return kept + [QueueEntry(card_id, "new", moment) for card_id in chosen]
 
     def next_intervals(self, card_id: str) -> dict[str, timedelta]:
         """Return, for again, hard, good and easy, how long until ``card_id`` would be due if rated so now.
@@ -182,7 +223,7 @@ class Study:
         with self._store.write() as db:
             before = self._store.card_state(card_id, db)
             current = before or CardState(card_id)
-            after = scheduling.review(scheduler, current, name, at)
+            after = self.exams.schedule(scheduler, card, scheduling.review(scheduler, current, name, at), at)
             self._store.put_card_state(db, after, card.deck)
             log_id = self._store.append_review(
                 db,
@@ -233,7 +274,7 @@ class Study:
             self._store,
             now=moment,
             day_start=self._day_start(moment, settings),
-            new_per_day=settings.new_per_day,
+            new_per_day=self.exams.new_cards_today(settings)[0],
         )
 
     def reviews_today(self) -> int:
@@ -251,6 +292,7 @@ class Study:
         count: int = 20,
         minutes: float | None = None,
         seed: int | None = None,
+        exam: str | None = None,
     ) -> Drill:
         """Start a drill of ``count`` questions from the decks and tags given (all when none), drawn with
         weights towards weakness (never seen, low retrievability, many lapses); suspended cards are left out.
@@ -258,15 +300,20 @@ class Study:
         Args:
             minutes: time limit (None: no limit).
             seed: makes the draw reproducible (None: a fresh one, saved with the drill).
+            exam: drill this exam's cards instead, those with the lowest retrievability on its day.
 
         Raises:
             BadInputError: no card matches, or ``count``/``minutes`` is not positive.
             UnknownDeckError: a deck name is unknown.
+            UnknownExamError: no exam has the name ``exam``.
         """
         if count < 1:
             raise BadInputError(f"a drill needs at least one question, not {count}")
         if minutes is not None and minutes <= 0:
             raise BadInputError(f"the time limit must be positive, not {minutes} minutes")
+        if exam is not None:
+            held = self.exams.get(exam)
+            decks, tags = list(held.decks) or None, list(held.tags) or None
         candidates = self.library.select(decks=decks, tags=tags)
         moment = now()
         # What the weights need, of every card ever rated or suspended: one query, no per-card state objects.
@@ -292,6 +339,8 @@ class Study:
                 recall = scheduling.recall_probability(schedulers[card.deck], stability, from_us(last_us), moment)
             weights.append(weakness(STATES[state], lapses, recall))
         chosen = pick_weighted([card.id for card in candidates], weights, count, random.Random(seed))
+        if exam is not None:
+            chosen = [card.id for card in self.exams.weakest(exam, count)]
         deadline = moment + timedelta(minutes=minutes) if minutes is not None else None
         with self._store.write() as db:
             cursor = db.execute(
@@ -323,7 +372,8 @@ class Study:
             if current.last_review is not None and current.last_review > at:
                 continue
             scheduler = scheduling.make_scheduler(settings, card.deck)
-            self._store.put_card_state(db, scheduling.review(scheduler, current, rating, at), card.deck)
+            after = self.exams.schedule(scheduler, card, scheduling.review(scheduler, current, rating, at), at)
+            self._store.put_card_state(db, after, card.deck)
 
     # Statistics and optimization
 

@@ -15,10 +15,21 @@ A deck file looks like::
         key_points: [特征提取自动化, 数据量]
         demos: []
         errata: []
+    corrections:
+      - card: c004-q28
+        field: answer
+        old: LetNet
+        new: LeNet
+        why: typo
+
+``corrections`` records every edit made to the text a seed reader produced (typos of the seed, follow-up
+questions given their subject, references to figures that are not shipped), so that regenerating the deck
+from its seed (scripts/build_decks.py) applies them again instead of losing them.
 """
 
 import re
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +42,48 @@ DECK_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 """Deck names are short, lower-case and safe as file names."""
 
 _CARD_FIELDS = {"id", "question", "answer", "source", "tags", "key_points", "demos", "errata"}
+_CORRECTION_FIELDS = ("card", "field", "old", "new", "why")
 _REQUIRED_CARD_FIELDS = ("id", "question", "answer")
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~10x faster than the pure-Python loader
+
+
+class Why(StrEnum):
+    """Why the text of a generated card was corrected."""
+
+    TYPO = "typo"
+    """A misspelling of the seed (a name, a word, a symbol)."""
+    STANDALONE = "standalone"
+    """A question that only made sense after the one before it now carries its subject."""
+    FIGURE = "figure"
+    """A reference to a figure that is not shipped is rephrased, or the figure is drawn as text."""
+    ERRATUM = "erratum"
+    """A sentence that states what the card's erratum corrects is marked where it stands."""
+    MARKUP = "markup"
+    """Markup that was malformed in the seed (a table without its rows, stray symbols) is repaired."""
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One edit of a generated card's text: ``old`` becomes ``new`` in the card's question or answer."""
+
+    card: str
+    """Id of the corrected card."""
+    field: str
+    """``question`` or ``answer``."""
+    old: str
+    """The text as the seed reader produces it."""
+    new: str
+    """The text the learner sees."""
+    why: Why
+    """The kind of correction."""
+
+    def apply(self, card: Card) -> Card:
+        """Return ``card`` with ``old`` replaced by ``new`` in the corrected field (unchanged if ``old`` is absent)."""
+        return replace(card, **{self.field: getattr(card, self.field).replace(self.old, self.new)})
+
+    def to_dict(self) -> dict[str, str]:
+        return {"card": self.card, "field": self.field, "old": self.old, "new": self.new, "why": str(self.why)}
 
 
 @dataclass(frozen=True)
@@ -50,6 +100,8 @@ class Deck:
     """The file the deck was loaded from."""
     user: bool = False
     """True for the learner's imported decks, false for the packaged corpus."""
+    corrections: tuple[Correction, ...] = ()
+    """Edits of the generated cards' text, kept so that regenerating the deck applies them again."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the deck's summary as plain data (without cards)."""
@@ -116,6 +168,28 @@ def _check_card(path: Path, node: yaml.Node) -> None:
                 _expect(path, fields["params"][1], yaml.MappingNode, "demo params")
 
 
+def _check_corrections(path: Path, node: yaml.Node, cards_node: yaml.SequenceNode) -> None:
+    _expect(path, node, yaml.SequenceNode, "corrections")
+    ids = {str(_mapping_items(card)["id"][1].value) for card in cards_node.value}
+    for entry in node.value:
+        _expect(path, entry, yaml.MappingNode, "each correction")
+        fields = _mapping_items(entry)
+        for name in _CORRECTION_FIELDS:
+            if name not in fields:
+                raise DeckError(f"{_where(path, entry)}: each correction needs {name!r}")
+            _expect(path, fields[name][1], yaml.ScalarNode, f"the correction's {name}")
+        values = {name: str(fields[name][1].value) for name in _CORRECTION_FIELDS}
+        if values["card"] not in ids:
+            raise DeckError(f"{_where(path, fields['card'][1])}: the correction names no card of this deck")
+        if values["field"] not in ("question", "answer"):
+            raise DeckError(f"{_where(path, fields['field'][1])}: a correction's field is question or answer")
+        if values["why"] not in {why.value for why in Why}:
+            kinds = ", ".join(why.value for why in Why)
+            raise DeckError(f"{_where(path, fields['why'][1])}: a correction's why is one of {kinds}")
+        if not values["old"] or values["old"] == values["new"]:
+            raise DeckError(f"{_where(path, entry)}: a correction changes a non-empty text")
+
+
 def _card_from_data(deck: str, data: dict[str, Any]) -> Card:
     card = Card.from_dict({**data, "deck": deck})
     # One normal form whatever the YAML block style: no space around the question, one newline after the answer.
@@ -147,6 +221,8 @@ def parse_deck(text: str, path: Path, *, user: bool = False) -> Deck:
         _expect(path, cards_node, yaml.SequenceNode, "cards")
         for card_node in cards_node.value:
             _check_card(path, card_node)
+        if "corrections" in items:
+            _check_corrections(path, items["corrections"][1], cards_node)
         data = loader.construct_document(root)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
@@ -173,6 +249,10 @@ def parse_deck(text: str, path: Path, *, user: bool = False) -> Deck:
         cards=tuple(cards),
         path=path,
         user=user,
+        corrections=tuple(
+            Correction(**{name: str(item[name]) for name in _CORRECTION_FIELDS[:4]}, why=Why(item["why"]))
+            for item in data.get("corrections") or ()
+        ),
     )
 
 
@@ -198,7 +278,9 @@ def dump_deck(deck: Deck) -> str:
         data = card.to_dict()
         del data["deck"]
         cards.append(data)
-    document = {"deck": deck.name, "title": deck.title, "cards": cards}
+    document: dict[str, Any] = {"deck": deck.name, "title": deck.title, "cards": cards}
+    if deck.corrections:
+        document["corrections"] = [correction.to_dict() for correction in deck.corrections]
     return yaml.dump(document, Dumper=_BlockDumper, allow_unicode=True, sort_keys=False, width=100)
 
 

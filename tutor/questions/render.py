@@ -5,6 +5,7 @@ from functools import lru_cache
 
 from tutor.questions.card import Card
 from tutor.questions.markdown import strip_broken_references
+from tutor.questions.terminal_text import terminal_text
 
 _FENCE = re.compile(r"(^```.*?^```[^\n]*$|^~~~.*?^~~~[^\n]*$|`[^`\n]+`)", re.MULTILINE | re.DOTALL)
 _DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]", re.DOTALL)
@@ -108,9 +109,9 @@ def _convert_math(markdown: str) -> str:
 def terminal_markdown(markdown: str) -> str:
     """Return Markdown ready for a terminal: math as Unicode and missing figures as a short note.
 
-    Code blocks and inline code are left exactly as written.
+    Code blocks and inline code are left exactly as written; control characters are removed everywhere.
     """
-    pieces = _FENCE.split(strip_broken_references(markdown))
+    pieces = _FENCE.split(strip_broken_references(terminal_text(markdown)))
     return "".join(piece if index % 2 else _convert_math(piece) for index, piece in enumerate(pieces))
 
 
@@ -129,13 +130,16 @@ def card_renderable(card: Card, *, show_answer: bool = True):
     from rich.panel import Panel
     from rich.text import Text
 
-    parts = [Text(f"{card.id} · {card.deck}", style="dim"), Text(terminal_markdown(card.question), style="bold")]
+    def plain(text: str, style: str) -> Text:
+        return Text(terminal_text(text), style=style)
+
+    parts = [plain(f"{card.id} · {card.deck}", "dim"), plain(terminal_markdown(card.question), "bold")]
     if show_answer:
         parts.append(Markdown(terminal_markdown(card.answer), code_theme="monokai"))
         if card.errata:
             parts.append(Panel(Markdown(errata_markdown(card)), title="勘误 errata", border_style="yellow"))
         if card.key_points:
-            parts.append(Text("要点：" + " · ".join(card.key_points), style="cyan"))
+            parts.append(plain("要点：" + " · ".join(card.key_points), "cyan"))
     footer = []
     if card.tags:
         footer.append("tags: " + ", ".join(card.tags))
@@ -144,5 +148,5 @@ def card_renderable(card: Card, *, show_answer: bool = True):
     if card.source:
         footer.append(f"source: {card.source.file}:{card.source.line}")
     if footer:
-        parts.append(Text(" | ".join(footer), style="dim"))
+        parts.append(plain(" | ".join(footer), "dim"))
     return Group(*parts)

@@ -167,9 +167,8 @@ class DemoScreen(Screen):
             params = self.demo.resolve(self._form_values())
         except TutorError as error:
             self.notify(str(error), title="parameter", severity="error")
-            for parameter in self.demo.parameters:
-                if parameter.flag in str(error):
-                    self.query_one(f"#param-{parameter.name}").add_class("-invalid")
+            for name in getattr(error, "parameters", ()):
+                self.query_one(f"#param-{name}").add_class("-invalid")
             return
         self.params = params
         if self.view is not None:

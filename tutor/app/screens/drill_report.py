@@ -11,6 +11,7 @@ from textual.widgets import Button, Collapsible, Footer, Header, Static
 from tutor.app.screens.drill import grade_summary
 from tutor.app.widgets.markdown_view import MarkdownView
 from tutor.errors import TutorError
+from tutor.questions.terminal_text import terminal_text
 
 
 def score_bar(score: float, width: int = 20) -> Text:
@@ -27,7 +28,7 @@ def tag_table(report) -> Table:
     table.add_column("answered", justify="right")
     table.add_column("score")
     for tag in report.by_tag:
-        table.add_row(tag.tag, f"{tag.answered}/{tag.questions}", score_bar(tag.score))
+        table.add_row(Text(terminal_text(tag.tag)), f"{tag.answered}/{tag.questions}", score_bar(tag.score))
     return table
 
 
@@ -62,7 +63,7 @@ class DrillReportScreen(Screen):
             for number, card in enumerate(self.drill.questions, start=1):
                 grade = grades.get(card.id)
                 mark = "—" if grade is None else f"{100 * grade.score:.0f}%"
-                title = f"{number}. {mark} · {card.question.splitlines()[0]}"
+                title = Text(terminal_text(f"{number}. {mark} · {card.question.splitlines()[0]}"))
                 # Under exam conditions the learner has seen no feedback yet: open each question's.
                 with Collapsible(title=title, collapsed=self._feedback_each, classes="report-question"):
                     if grade is None:

@@ -9,6 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Static
 
+from tutor.questions.terminal_text import terminal_text
+
 _ALL = "__all__"
 
 
@@ -61,7 +63,8 @@ class HomeScreen(Screen):
         for deck in self.app.library.decks:
             count = counts.get(deck.name)
             row = [len(deck.cards), count.new if count else 0, count.learning if count else 0, count.due if count else 0]
-            table.add_row(deck.name, deck.title, *_numbers(row), key=deck.name)
+            # Text, not str: DataTable reads "[...]" in a str as markup.
+            table.add_row(Text(deck.name), Text(terminal_text(deck.title)), *_numbers(row), key=deck.name)
         # The whole queue, not the sum of the rows: each deck may show up to the daily new-card limit, but
         # the limit is shared, so r on all decks brings fewer new cards than the rows add up to.
         kinds = Counter("learning" if entry.kind == "relearning" else entry.kind for entry in study.queue())

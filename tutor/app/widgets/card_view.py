@@ -1,5 +1,6 @@
 """One card on screen: the question, then (once revealed) the answer, its errata, key points and demos."""
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -7,6 +8,7 @@ from textual.widgets import Static
 from tutor.app.widgets.markdown_view import MarkdownView
 from tutor.questions.card import Card
 from tutor.questions.render import terminal_markdown
+from tutor.questions.terminal_text import terminal_text
 
 
 class CardView(VerticalScroll):
@@ -47,18 +49,20 @@ class CardView(VerticalScroll):
         meta = f"{card.id} · {card.deck}"
         if card.tags:
             meta += " · " + ", ".join(card.tags)
-        self.query_one(".card-meta", Static).update(meta)
+        # Text, not a str: Textual would read "[...]" in a tag as markup.
+        self.query_one(".card-meta", Static).update(Text(terminal_text(meta)))
         self.query_one(".card-question", MarkdownView).show(card.question)
         self.query_one(".card-answer", MarkdownView).show(card.answer)
         errata = self.query_one(".card-errata", MarkdownView)
         errata.show(errata_text(card))
         errata.set_class(not card.errata, "empty")
         points = self.query_one(".card-points", Static)
-        points.update("要点 key points: " + " · ".join(card.key_points) if card.key_points else "")
+        key_points = "要点 key points: " + " · ".join(card.key_points) if card.key_points else ""
+        points.update(Text(terminal_text(key_points)))
         points.set_class(not card.key_points, "empty")
         demos = self.query_one(".card-demos", Static)
         names = ", ".join(link.name for link in card.demos)
-        demos.update(f"demos: {names}  (press d to open)" if card.demos else "")
+        demos.update(Text(terminal_text(f"demos: {names}  (press d to open)" if card.demos else "")))
         demos.set_class(not card.demos, "empty")
         self.set_revealed(revealed)
         self.scroll_home(animate=False)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tutor.demos.allreduce.bench import bus_factor, model_time
-from tutor.demos.allreduce.launch import WorkerError, check_port, free_port, run_local
+from tutor.demos.allreduce.launch import WorkerError, run_local
 from tutor.demos.allreduce.ring import SEGMENT_BYTES
 from tutor.demos.allreduce.schedule import chunk_bounds
 from tutor.errors import DemoParameterError
@@ -198,36 +198,32 @@ def compute(
     world_size: int = 4,
     elements: int = 10,
     bench: bool = False,
-    port: int = 0,
     seed: int = 0,
     segment_bytes: int = SEGMENT_BYTES,
 ) -> Result:
     """Run ring all-reduce on ``world_size`` ranks, each holding ``elements`` random float32 values.
 
     Locally, starts the ranks as processes and waits for them; under torchrun (env:// variables present),
-    this process is one rank, ``world_size`` and ``port`` come from torchrun, and every rank returns the
+    this process is one rank, ``world_size`` comes from torchrun, and every rank returns the
     whole result.
 
     Args:
         world_size: p, at least 2.
         elements: n, at least 1 (need not be a multiple of p; may be smaller than p).
         bench: also time ring, gloo and parameter server from 1 KB to 64 MB and measure α and β.
-        port: rank 0's rendezvous port; 0 picks a free one.
         seed: seed of the input vectors (rank r's is drawn from (seed, r)).
         segment_bytes: pipeline grain of the ring.
 
     Raises:
-        DemoParameterError: a parameter out of range, or a port already in use.
+        DemoParameterError: a parameter out of range.
         WorkerError: a rank failed, was killed, or ran out of time.
     """
     if world_size < 2:
-        raise DemoParameterError(f"--world-size must be at least 2, not {world_size}")
+        raise DemoParameterError.about("world_size", problem=f"must be at least 2, not {world_size}")
     if elements < 1:
-        raise DemoParameterError(f"--elements must be at least 1, not {elements}")
-    if not 0 <= port <= 65535:
-        raise DemoParameterError(f"--port must be between 0 and 65535, not {port}")
+        raise DemoParameterError.about("elements", problem=f"must be at least 1, not {elements}")
     if segment_bytes < 4:
-        raise DemoParameterError(f"segment_bytes must be at least 4, not {segment_bytes}")
+        raise DemoParameterError.about("segment_bytes", problem=f"must be at least 4, not {segment_bytes}")
     job = {"elements": elements, "seed": seed, "segment_bytes": segment_bytes, "bench": bench}
     if under_torchrun():
         from tutor.demos.allreduce.worker import one_line, torchrun_reports
@@ -238,12 +234,8 @@ def compute(
         except Exception as error:  # torch's errors (a peer that never joined, a closed connection): one line
             raise WorkerError(f"rank {os.environ['RANK']} failed: {one_line(error)}") from error
     else:
-        if port:
-            check_port(port)
-        else:
-            port = free_port()
         timeout_s = time_limit(bench, world_size)
-        reports, launcher = run_local(job, world_size=world_size, port=port, timeout_s=timeout_s), "local"
+        reports, launcher = run_local(job, world_size=world_size, timeout_s=timeout_s), "local"
     return assemble(reports, elements=elements, segment_bytes=segment_bytes, launcher=launcher)
 
 

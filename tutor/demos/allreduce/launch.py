@@ -6,54 +6,78 @@ launcher disappears without cleaning up (their stdin closes). The first rank to 
 others are stopped at once instead of waiting for their collectives to time out.
 """
 
-import errno
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tutor.errors import DemoParameterError, TutorError
+from tutor.errors import TutorError
 
-HOST = "127.0.0.1"
 POLL_S = 0.02
+SCRATCH_PREFIX = "tutor-allreduce-"
+"""Start of the run's scratch folder in the temporary directory; the launcher's pid follows."""
 
 
 class WorkerError(TutorError):
     """A worker process of the all-reduce demo failed, was killed or ran out of time."""
 
 
-def free_port() -> int:
-    """Return a TCP port that nothing listens on now, for rank 0's rendezvous store."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("", 0))
-        return probe.getsockname()[1]
-
-
-def check_port(port: int) -> None:
-    """Make sure rank 0 can listen on ``port``.
-
-    Raises:
-        DemoParameterError: something already listens there, or the port needs privileges.
-    """
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        # The rendezvous store sets SO_REUSEADDR too: a port in TIME_WAIT is usable, a listening one is not.
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+def remove_stale_scratch(temp: Path) -> list[Path]:
+    """Remove the scratch folders that launchers which no longer run left in ``temp`` (a SIGKILL leaves
+    one behind); return what was removed. Folders of live launchers and other users' folders are kept."""
+    removed = []
+    for folder in temp.glob(SCRATCH_PREFIX + "*"):
+        pid = folder.name[len(SCRATCH_PREFIX):].partition("-")[0]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
         try:
-            probe.bind(("", port))
-        except OSError as error:
-            if error.errno == errno.EADDRINUSE:
-                raise DemoParameterError(
-                    f"--port {port} is already in use on this machine; choose another port, or 0 to pick a free one"
-                ) from None
-            raise DemoParameterError(
-                f"--port {port} cannot be used ({error.strerror}); choose another port, or 0 to pick a free one"
-            ) from None
+            if folder.stat().st_uid != os.getuid():
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextmanager
+def _cleanup_on_termination() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into SystemExit for the block, so that ``finally`` clauses (stopping the ranks,
+    removing the scratch folder) run before the process ends; as the default action, it exits 128 + signal."""
+    if threading.current_thread() is not threading.main_thread():
+        # Only the main thread may set handlers: in the app, the demo computes in a worker thread.
+        yield
+        return
+
+    def exit_now(number: int, frame: object) -> None:
+        raise SystemExit(128 + number)
+
+    previous = {number: signal.signal(number, exit_now) for number in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _worker_environment() -> dict[str, str]:
@@ -98,21 +122,32 @@ def _stop(processes: list[subprocess.Popen]) -> None:
             process.stdin.close()
 
 
-def run_local(job: dict[str, Any], *, world_size: int, port: int, timeout_s: float) -> list[dict[str, Any]]:
+def run_local(job: dict[str, Any], *, world_size: int, timeout_s: float) -> list[dict[str, Any]]:
     """Run ``job`` in ``world_size`` local worker processes and return their reports, by rank.
+
+    The ranks meet through a file store in the run's scratch folder, not a TCP store (which listens on every
+    interface, unauthenticated), and gloo's connections between them use the loopback interface: nothing
+    of a local run can be reached from another machine. The scratch folder is removed however the run
+    ends: success, an error, Ctrl-C, SIGTERM or SIGHUP; one left by a SIGKILL is removed by the next run.
 
     Args:
         job: what each rank does (see ``worker.rank_report``).
         world_size: number of ranks p.
-        port: rendezvous port of rank 0 (must be free).
         timeout_s: the whole run's time limit; also bounds each collective inside the ranks.
 
     Raises:
         WorkerError: a rank failed, was killed, or the run took longer than ``timeout_s``.
     """
+    remove_stale_scratch(Path(tempfile.gettempdir()))
+    with _cleanup_on_termination():
+        return _run_ranks(job, world_size=world_size, timeout_s=timeout_s)
+
+
+def _run_ranks(job: dict[str, Any], *, world_size: int, timeout_s: float) -> list[dict[str, Any]]:
     processes: list[subprocess.Popen] = []
-    with tempfile.TemporaryDirectory(prefix="tutor-allreduce-") as scratch:
+    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-") as scratch:
         folder = Path(scratch)
+        init_method = (folder / "store").as_uri()
         reports = [folder / f"rank{rank}.json" for rank in range(world_size)]
         errors = [folder / f"rank{rank}.err" for rank in range(world_size)]
         env = _worker_environment()
@@ -124,7 +159,7 @@ def run_local(job: dict[str, Any], *, world_size: int, port: int, timeout_s: flo
                             [
                                 sys.executable, "-m", "tutor.demos.allreduce.worker",
                                 "--rank", str(rank), "--world-size", str(world_size),
-                                "--init-method", f"tcp://{HOST}:{port}", "--timeout", str(timeout_s),
+                                "--init-method", init_method, "--timeout", str(timeout_s),
                                 "--job", json.dumps(job), "--report", str(reports[rank]),
                             ],
                             stdin=subprocess.PIPE,
