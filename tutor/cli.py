@@ -84,6 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
     show = commands.add_parser("show", parents=[data_json], help="show one card with its answer")
     show.add_argument("id", help="card id, as in `tutor list`")
 
+    grade = commands.add_parser(
+        "grade", parents=[data_json], help="grade a typed answer to one card, as the drill does, with its reasons"
+    )
+    grade.add_argument("id", help="card id, as in `tutor list`")
+    grade.add_argument("--answer", metavar="TEXT", help="the answer (default: read from stdin)")
+
     search = commands.add_parser("search", parents=[data_json], help="search questions and answers")
     search.add_argument("query", nargs="+", help="words to find (Chinese or English)")
     search.add_argument("--limit", type=_positive_int, default=20, help="most results shown (default 20)")
@@ -241,6 +247,40 @@ def _cmd_show(args: argparse.Namespace) -> int:
     from tutor.questions.render import card_renderable
 
     _console().print(card_renderable(card))
+    return ExitCode.OK
+
+
+def _cmd_grade(args: argparse.Namespace) -> int:
+    card = _library(args).card(args.id)
+    answer = args.answer
+    if answer is None:
+        if sys.stdin.isatty():
+            raise BadInputError("give the answer with --answer TEXT or on stdin (echo ANSWER | tutor grade ID)")
+        answer = sys.stdin.read()
+    if not answer.strip():
+        raise BadInputError("the answer is empty: nothing to grade")
+    from tutor.engine.grading import grade_answer  # the grader reads the glossary: only when grading
+
+    grade = grade_answer(card, answer)
+    if getattr(args, "json", False):
+        _print_json(grade.to_dict())
+        return ExitCode.OK
+    columns = {"": {"no_wrap": True}, "key point": {}, "your words / why missed": {}}
+    rows = []
+    for result in grade.points:
+        if result.made:
+            rows.append(("✓", result.point, result.evidence))
+        else:
+            why = result.reason or ""
+            if result.reason == "negated" and result.evidence:
+                why += f": {result.evidence}"
+            elif result.detail:
+                why += f": {result.detail}"
+                if result.evidence and result.reason != "missing":
+                    why += f" ({result.evidence})"
+            rows.append(("✗", result.point, why))
+    title = f"{card.id}: score {100 * grade.score:.0f}% → {grade.rating}"
+    _console().print(_table(title, columns, rows))
     return ExitCode.OK
 
 
@@ -693,6 +733,7 @@ _COMMANDS = {
     "list": _cmd_list,
     "show": _cmd_show,
     "search": _cmd_search,
+    "grade": _cmd_grade,
     "import": _cmd_import,
     "export": _cmd_export,
     "due": _cmd_due,

@@ -52,7 +52,12 @@ class Glossary:
 
     @cached_property
     def _by_form(self) -> dict[str, Entry]:
-        return {normalize(form): entry for entry in self.entries for form in entry.forms}
+        forms = {normalize(form): entry for entry in self.entries for form in entry.forms}
+        # English drops a final e before -ing: "enlarging" is a form of "enlarge".
+        for form, entry in list(forms.items()):
+            if len(form) >= 4 and form.endswith("e") and form[-2].isalpha():
+                forms.setdefault(form[:-1] + "ing", entry)
+        return forms
 
     @cached_property
     def _lengths(self) -> dict[str, tuple[int, ...]]:

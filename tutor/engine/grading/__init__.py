@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from tutor.engine.grading.clauses import (
+    PHRASE_LENGTH,
     TERM_MARK,
     Clause,
     canonical,
@@ -37,6 +38,8 @@ HIT_COVERAGE = 0.55
 """Share of a key point's words a clause must hold for the point to count."""
 NEW_COVERAGE = 0.55
 """Share of the point's words that the question does not contain which the clause must hold."""
+TOPIC_COVERAGE = 0.5
+"""Share of the point's glossary terms the clause must hold."""
 RATING_BANDS = ((0.8, "good"), (0.5, "hard"), (0.0, "again"))
 """The lowest score of each rating a typed answer can earn, best first (never easy: a grade cannot tell it)."""
 ALTERNATIVE_SEPARATOR = " | "
@@ -231,13 +234,17 @@ def _windows(clauses: tuple[Clause, ...]) -> list[_Window]:
                 _Window(f"{member.text}，{after.text}", (member, after), member.units | after.units,
                         member.quantities + after.quantities)
             )
-    return windows
+    # Single clauses first: the evidence shown is the smallest that makes the point.
+    return sorted(windows, key=lambda window: len(window.members))
 
 
 def _found(unit: str, window_units: frozenset[str]) -> bool:
     if unit in window_units:
         return True
-    if is_cjk(unit) or unit.startswith(TERM_MARK):
+    if unit.startswith(TERM_MARK):
+        # A longer term holds the point's term: 平移不变性 says 不变性, 池化层 says 池化.
+        return any(other.startswith(TERM_MARK) and unit[1:] in other for other in window_units)
+    if is_cjk(unit):
         return False
     # Latin words share a long prefix: gradient/gradients, normalize/normalization.
     return any(_same_stem(unit, other) for other in window_units if not is_cjk(other) and other[0] != TERM_MARK)
@@ -253,6 +260,11 @@ def _same_stem(a: str, b: str) -> bool:
             break
         common += 1
     return common >= max(4, 0.75 * shortest)
+
+
+def _phrase(unit: str) -> bool:
+    """True for a term long enough to be made by its words too (see :data:`PHRASE_LENGTH`)."""
+    return is_cjk(unit[1:2]) and len(unit) - 1 >= PHRASE_LENGTH
 
 
 def _weight(unit: str) -> int:
@@ -290,7 +302,7 @@ class _Verdict:
 
 def _scope(form: _Form, member: _Member) -> str:
     """The words of a clause that speak of the point: from a little before its first word to its last."""
-    found = [unit for unit in form.units if unit in member.units and member.canon.find(unit.lstrip(TERM_MARK)) >= 0]
+    found = [unit for unit in form.units if _found(unit, member.units)]
     span = _span(member.canon, found)
     if span is None:
         return ""
@@ -332,10 +344,19 @@ def _refusal(form: _Form, window: _Window) -> tuple[str, str, str] | None:
 
 
 def _judge(form: _Form, window: _Window, asked: frozenset[str]) -> _Verdict:
-    found = [unit for unit in form.units if _found(unit, window.units)]
+    window_units = window.units
+    said = " ".join(f"{member.canon} {member.context}" for member in window.members)
+    opposite = opposed(form.canon, said)
+    if opposite:
+        # The clause speaks of the point in the opposite word: judge it as if it had used the point's word.
+        window_units = window_units | units(opposite[0], point=True) | units(opposite[0])
+    found = [unit for unit in form.units if _found(unit, window_units)]
     coverage = _share(form.units, found) if form.units else 1.0
     new_coverage = _share(form.new, [unit for unit in found if unit in form.new]) if form.new else 1.0
-    words_ok = coverage >= HIT_COVERAGE and new_coverage >= NEW_COVERAGE
+    terms = frozenset(unit for unit in form.units if unit.startswith(TERM_MARK) and not _phrase(unit))
+    # The point's terms carry its topic: its relation words alone ("T 越大" for "熵越大") do not make it.
+    topic = _share(terms, [unit for unit in found if unit in terms]) if terms else 1.0
+    words_ok = coverage >= HIT_COVERAGE and new_coverage >= NEW_COVERAGE and topic >= TOPIC_COVERAGE
     if not form.new and not form.new_quantities:
         # Every word of the point is in the question: the clause must add words of its own.
         words_ok = words_ok and len(window.units - asked) >= 2
