@@ -1,8 +1,8 @@
 """Checks, by computation, the numerical claims of the essay seed 003 (AI计算模式) behind content/003-ai-compute-modes.yaml.
 
 Each test recomputes one claim of the essay with real code (torch layers and their parameter counts, numpy
-simulations of ring all-reduce and pipeline schedules, k-means, autograd) and asserts the truth. 46 claims are
-checked, one test each; 11 of them are wrong in the essay, and each of those is an ``errata`` entry of a card
+simulations of ring all-reduce and pipeline schedules, k-means, autograd) and asserts the truth. 51 claims are
+checked, one test each; 16 of them are wrong in the essay, and each of those is an ``errata`` entry of a card
 whose ``check`` names the test here:
 
 - the weighted sum of a neuron runs to ``n`` instead of ``n-1``;
@@ -15,7 +15,12 @@ whose ``check`` names the test here:
 - GRU's input/forget balance is credited to the reset gate (it is the update gate);
 - "BP16" is not a number format (BF16 is);
 - weight sharing of 16 weights into 4 clusters stores 160/512 of the bits, not 1/4;
-- the virtual pipeline multiplies point-to-point messages by (vp-1)/(p-1), not exactly v.
+- the virtual pipeline multiplies point-to-point messages by (vp-1)/(p-1), not exactly v;
+- activation functions are called differentiable everywhere, ReLU among them (it has a kink at 0);
+- LeNet-5 as published reads one channel and its subsampling layers have trainable coefficients and biases;
+- ResNet is said to fix vanishing gradients (it fixes degradation; BN already kept the gradients alive);
+- quantisation is said to "提升芯片面积" (low-bit units take less area);
+- the distillation loss lacks the T² factor of the soft-target term.
 
 Torch models are built on the ``meta`` device where only shapes and parameter counts matter, so even VGG16
 costs no memory.
@@ -1028,13 +1033,139 @@ def test_virtual_pipeline_message_ratio():
     assert Fraction(crossings(4), crossings(1)) == Fraction(4 * p - 1, p - 1)
 
 
+# ---------------------------------------------------------------- second audit: claims found wrong on a re-reading
+
+
+def test_relu_is_continuous_but_not_differentiable_at_zero():
+    # Essay line 18: "激活函数都是连续可导的。常见的激活函数有Tanh，ReLU，Sigmoid，Linear". ReLU has a kink at 0.
+    h = 1e-6
+    left = (F.relu(torch.tensor(0.0)) - F.relu(torch.tensor(-h))) / h
+    right = (F.relu(torch.tensor(h)) - F.relu(torch.tensor(0.0))) / h
+    assert math.isclose(left.item(), 0.0) and math.isclose(right.item(), 1.0, rel_tol=1e-3)
+    x = torch.zeros(1, requires_grad=True)
+    F.relu(x).backward()
+    assert x.grad.item() == 0.0  # the subgradient PyTorch picks at the kink
+    for smooth in (torch.tanh, torch.sigmoid):  # these have one derivative from both sides
+        point = torch.tensor(0.0)
+        assert math.isclose(
+            ((smooth(point) - smooth(point - h)) / h).item(), ((smooth(point + h) - smooth(point)) / h).item(), rel_tol=1e-2
+        )
+
+
+class _Subsampling(nn.Module):
+    """LeNet-5's S2/S4: the sum of each 2×2 block times a trainable coefficient plus a trainable bias, per map."""
+
+    def __init__(self, maps: int) -> None:
+        super().__init__()
+        self.coefficient = nn.Parameter(torch.ones(maps))
+        self.bias = nn.Parameter(torch.zeros(maps))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        summed = F.avg_pool2d(x, 2) * 4
+        return torch.sigmoid(summed * self.coefficient[:, None, None] + self.bias[:, None, None])
+
+
+# LeCun et al. 1998, Table I: which S2 maps each of the 16 C3 maps reads.
+C3_INPUTS = [[i % 6, (i + 1) % 6, (i + 2) % 6] for i in range(6)]
+C3_INPUTS += [[i % 6, (i + 1) % 6, (i + 2) % 6, (i + 3) % 6] for i in range(6)]
+C3_INPUTS += [[0, 1, 3, 4], [1, 2, 4, 5], [0, 2, 3, 5], list(range(6))]
+
+
+def test_published_lenet5_has_one_input_channel_and_trainable_subsampling():
+    # The essay's table gives LeNet-5 a (3,32,32) input and parameter-free max pooling. The 1998 paper: a 32×32
+    # grey-level image, and subsampling layers with one trainable coefficient and one bias per map — 60,000 in all.
+    c1, s2 = nn.Conv2d(1, 6, 5), _Subsampling(6)
+    c3, s4 = nn.Conv2d(6, 16, 5), _Subsampling(16)
+    c5, f6 = nn.Conv2d(16, 120, 5), nn.Linear(120, 84)
+    mask = torch.zeros(16, 6)
+    for output, inputs in enumerate(C3_INPUTS):
+        mask[output, inputs] = 1
+    with torch.no_grad():
+        c3.weight.mul_(mask[:, :, None, None])  # the partial connection table: absent weights are zero
+    c3_parameters = int(mask.sum()) * 5 * 5 + 16
+    counts = [count_parameters(c1), count_parameters(s2), c3_parameters, count_parameters(s4)]
+    counts += [count_parameters(c5), count_parameters(f6)]
+    assert counts == [156, 12, 1516, 32, 48_120, 10_164]
+    assert sum(counts) == 60_000
+    x = torch.zeros(1, 1, 32, 32)
+    assert c5(s4(c3(s2(c1(x))))).shape == (1, 120, 1, 1)
+    assert count_parameters(nn.MaxPool2d(2)) == 0  # what the essay describes is the modern max pooling
+
+
+def _plain_net(depth: int, batch_norm: bool) -> nn.Sequential:
+    layers: list[nn.Module] = []
+    for index in range(depth):
+        conv = nn.Conv2d(3 if index == 0 else 8, 8, 3, padding=1, bias=not batch_norm)
+        if batch_norm:
+            nn.init.kaiming_normal_(conv.weight, nonlinearity="relu")
+            layers += [conv, nn.BatchNorm2d(8), nn.ReLU()]
+        else:
+            layers += [conv, nn.Sigmoid()]
+    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(8, 10))
+
+
+def test_deep_plain_networks_with_batch_norm_do_not_vanish_their_gradients():
+    # c003-resnet (essay line 193) says deeper plain networks got worse because of vanishing/exploding gradients.
+    # He et al. 2016, §4.1: the 34-layer plain net's trouble "is unlikely to be caused by vanishing gradients. These
+    # plain networks are trained with BN ... the backward propagated gradients exhibit healthy norms with BN."
+    # A 56-layer plain network with He initialisation and BN: the first layer's gradient is not smaller than the
+    # last one's; the same depth with sigmoids and no BN is where gradients vanish.
+    torch.manual_seed(0)
+    x, y = torch.randn(16, 3, 8, 8), torch.randint(0, 10, (16,))
+    norms = {}
+    for batch_norm in (True, False):
+        net = _plain_net(56, batch_norm)
+        F.cross_entropy(net(x), y).backward()
+        convs = [layer for layer in net if isinstance(layer, nn.Conv2d)]
+        norms[batch_norm] = (convs[0].weight.grad.norm().item(), convs[-1].weight.grad.norm().item())
+    first, last = norms[True]
+    assert first >= last > 0
+    first, last = norms[False]
+    assert first < 1e-6 * last
+
+
+def test_low_bit_multipliers_take_less_chip_area():
+    # Essay line 276: quantisation "提升芯片面积" (the card silently says 减小). An n×m array multiplier adds n·m
+    # partial-product bits: 64 for int8, 576 for FP32's 24-bit significands (hidden bit included), 9 times more.
+    # Horowitz, ISSCC 2014 (45 nm): 8-bit integer multiply 282 µm², 32-bit float multiply 7700 µm².
+    def partial_products(a: int, b: int, bits: int) -> list[int]:
+        return [((a >> i) & 1) * ((b >> j) & 1) << (i + j) for i in range(bits) for j in range(bits)]
+
+    rng = np.random.default_rng(0)
+    for bits in (8, 24):
+        a, b = (int(value) for value in rng.integers(0, 2**bits, 2))
+        products = partial_products(a, b, bits)
+        assert sum(products) == a * b  # the array multiplier computes the product from these bits
+        assert len(products) == bits * bits
+    assert (24 * 24) / (8 * 8) == 9
+    assert 7700 / 282 > 27
+
+
+def test_soft_target_gradients_shrink_as_one_over_t_squared():
+    # Essay line 322: L = L_soft + λ L_hard. Hinton et al. 2015, §2: the soft targets' gradients scale as 1/T², so
+    # they are multiplied by T² to keep their weight when T changes.
+    torch.manual_seed(0)
+    student, teacher = torch.randn(10), torch.randn(10)
+
+    def soft_gradient(temperature: float) -> torch.Tensor:
+        z = student.clone().requires_grad_(True)
+        p = torch.softmax(teacher / temperature, dim=0)
+        loss = -(p * torch.log_softmax(z / temperature, dim=0)).sum()
+        loss.backward()
+        return z.grad
+
+    g10, g20 = soft_gradient(10.0).norm().item(), soft_gradient(20.0).norm().item()
+    assert math.isclose(g10 / g20, 4.0, rel_tol=0.05)  # doubling T quarters the gradient
+    assert math.isclose(100 * g10, 400 * g20, rel_tol=0.05)  # with the T² factor it no longer depends on T
+
+
 # ---------------------------------------------------------------- the deck's errata point here
 
 
 def test_every_erratum_check_names_a_test_in_this_file():
     deck = load_deck(DECK)
     errata = [erratum for card in deck.cards for erratum in card.errata]
-    assert len(errata) == 11  # the count in this module's docstring
+    assert len(errata) == 16  # the count in this module's docstring
     here = f"tests/questions/{Path(__file__).name}"
     for erratum in errata:
         path, _, name = erratum.check.partition("::")
