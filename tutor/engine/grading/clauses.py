@@ -46,6 +46,9 @@ _MARKUP = re.compile(r"\*\*|__|`|\$|\\\(|\\\)|\\\[|\\\]")
 _COLON = re.compile(r"[：:](?!//)")
 _RUN_GAP = re.compile(r"(?<=[\u3400-\u9fff])[\s\-_/]+(?=[\u3400-\u9fff])")
 _LATIN_WORD = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")
+_LATIN_TOKEN = re.compile(r"[0-9a-zα-ω().*/+^×·_-]+")
+_NAME_WITH_DIGITS = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
+"""With two letters or more: fp16, resnet50, lenet-5, 1f1b are names, not numbers (60k, 3x3, 6e4 are)."""
 _LEAD_LIMIT = 24
 """A sentence's lead (the words before its colon) is at most this long; a longer one is not a topic."""
 
@@ -183,11 +186,20 @@ def units(canon: str, *, point: bool = False) -> frozenset[str]:
             kept = [c for c in run if c not in STOP_CHARACTERS and c not in NEGATIONS_CJK]
             found.update(kept)
             found.update(x + y for x, y in zip(kept, kept[1:]))
-        for word in _LATIN_WORD.findall(piece):
-            if word not in STOP_WORDS:
-                found.add(word)
-                if "-" in word or "_" in word:
-                    found.update(part for part in re.split(r"[-_]", word) if part)
+        for token in _LATIN_TOKEN.findall(piece):
+            for part in re.split(r"[()]", token):
+                if re.search(r"\d", part):
+                    # A number or a formula (60k, 2(p-1)) is compared by value by the number reader; a name
+                    # with digits (fp16, resnet50, 1f1b: two letters or more) is a word.
+                    name = part.strip(".*/+^×·")
+                    if _NAME_WITH_DIGITS.fullmatch(name) and len(re.findall(r"[a-z]", name)) >= 2:
+                        found.add(name)
+                    continue
+                for word in _LATIN_WORD.findall(part):
+                    if word not in STOP_WORDS:
+                        found.add(word)
+                        if "-" in word or "_" in word:
+                            found.update(piece for piece in re.split(r"[-_]", word) if piece)
     return frozenset(found)
 
 

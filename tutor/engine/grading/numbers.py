@@ -118,7 +118,7 @@ def _scalar_values(match_text: str) -> tuple[tuple[float, ...], bool] | None:
         exact = False
     scale = re.match(_SCALE, rest)
     unit_rest = rest
-    if scale and not re.fullmatch(r"(?:kb|mb|gb|tb|bytes?)", rest):
+    if scale and rest not in _BYTES and rest not in _TIMES:
         value *= _SCALES[scale.group()]
         unit_rest = rest[scale.end() :]
         exact = False
@@ -126,7 +126,8 @@ def _scalar_values(match_text: str) -> tuple[tuple[float, ...], bool] | None:
     if unit_rest == "%":
         values = [value / 100, value]
     elif unit_rest in _BYTES:
-        values = [value * _BYTES[unit_rest], value * _BINARY.get(unit_rest, _BYTES[unit_rest]), value]
+        # Decimal and binary multiples both pass (1 GB = 1000 or 1024 MB); a bare number only for plain bytes.
+        values = [value * _BYTES[unit_rest], value * _BINARY.get(unit_rest, _BYTES[unit_rest])]
     elif unit_rest in _TIMES:
         values = [value * _TIMES[unit_rest], value]
     return tuple(dict.fromkeys(values)), exact
