@@ -28,6 +28,14 @@ def test_every_demo_is_linked_from_several_cards(demo):
         ("c003-ring-allreduce", "allreduce"),
         ("c003-lstm", "lstm"),
         ("c002-9", "matmul"),  # why GPUs: the matmul timing
+        ("c001-2.3", "descent"),  # the weight update w ← w − η∇L is what each optimizer's first step does
+        ("c003-neuron", "activations"),  # the activation f of a neuron, ReLU's kink at 0 included
+        ("c003-alexnet", "activations"),  # why ReLU: the saturation of sigmoid and tanh
+        ("c000-hw-5.4", "allreduce"),  # the gradient synchronisation of multi-GPU training
+        ("c001-5.8", "allreduce"),
+        ("c003-tensor-parallel", "allreduce"),  # row parallelism ends in a sum over the GPUs: an all-reduce
+        ("c003-quantization", "matmul"),  # number formats
+        ("c004-q49", "matmul"),  # BF16 and FP16
     ],
 )
 def test_the_cards_about_a_demo_link_it(card_id, demo):

@@ -13,9 +13,10 @@ from collections.abc import Iterable
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 _OPEN = "（「『【《〈〔“‘([{"
 _CLOSE = "，。、；：？！）」』】》〉〕”’…—·％%)\\]},.;:!?"
-_WORD = re.compile(
-    rf"\s*[{re.escape(_OPEN)}]*(?:[{_CJK}]|[^\s{_CJK}]+)[{re.escape(_CLOSE)}]*\s*"
-)
+# A word carries the white space after it; the text's leading white space goes with the first word. The
+# pattern does not start with \s*, which would rescan a long run of spaces from each of its positions.
+_WORD = re.compile(rf"[{re.escape(_OPEN)}]*(?:[{_CJK}]|[^\s{_CJK}]+)[{re.escape(_CLOSE)}]*\s*")
+_SPACE = re.compile(r"\s*")
 
 
 def cjk_words(text: str) -> Iterable[tuple[int, int, str]]:
@@ -24,13 +25,11 @@ def cjk_words(text: str) -> Iterable[tuple[int, int, str]]:
     Closing punctuation stays with the character before it and opening punctuation with the one after it.
     """
     position = 0
-    while position < len(text):
-        match = _WORD.match(text, position)
-        if match is None or match.end() == position:
-            # Only whitespace is left: Rich's splitter yields nothing for it either.
-            return
-        yield position, match.end(), match.group(0)
-        position = match.end()
+    start = _SPACE.match(text).end()
+    # When only white space is left, Rich's splitter yields nothing for it either.
+    while start < len(text) and (match := _WORD.match(text, start)) is not None:
+        yield position, match.end(), text[position : match.end()]
+        position = start = match.end()
 
 
 def install() -> None:

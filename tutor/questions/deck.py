@@ -37,9 +37,13 @@ import yaml
 
 from tutor.errors import DeckError
 from tutor.questions.card import Card
+from tutor.questions.files import MEGABYTE, UnreadableFileError, read_regular_file
 
 DECK_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 """Deck names are short, lower-case and safe as file names."""
+
+MAX_DECK_BYTES = 64 * MEGABYTE
+"""The largest deck file loaded: an imported deck holds at most a 20 MB note file, plus YAML's quoting."""
 
 _CARD_FIELDS = {"id", "question", "answer", "source", "tags", "key_points", "demos", "errata"}
 _CORRECTION_FIELDS = ("card", "field", "old", "new", "why")
@@ -122,10 +126,55 @@ def _expect(path: Path, node: yaml.Node, kind: type, what: str) -> None:
         raise DeckError(f"{_where(path, node)}: {what} must be {expected}")
 
 
+_TEXT_TAGS = frozenset(f"tag:yaml.org,2002:{kind}" for kind in ("str", "int", "float"))
+"""What a text field may hold: text, or a number written as text is (``id: 12``). Not null, true or a date."""
+
+
+def _expect_text(path: Path, node: yaml.Node, what: str, *, may_be_empty: bool = False) -> None:
+    _expect(path, node, yaml.ScalarNode, what)
+    if node.tag not in _TEXT_TAGS and not (may_be_empty and node.tag == "tag:yaml.org,2002:null"):
+        raise DeckError(f"{_where(path, node)}: {what} must be text, not {node.value or 'nothing'!r}")
+
+
 def _check_string_list(path: Path, node: yaml.Node, what: str) -> None:
     _expect(path, node, yaml.SequenceNode, what)
     for item in node.value:
-        _expect(path, item, yaml.ScalarNode, f"each item of {what}")
+        _expect_text(path, item, f"each item of {what}")
+
+
+_DEFAULT_COLLECTION_TAGS = {yaml.MappingNode: "tag:yaml.org,2002:map", yaml.SequenceNode: "tag:yaml.org,2002:seq"}
+
+
+def _refuse_aliases_and_tags(path: Path, loader: yaml.BaseLoader, root: yaml.Node) -> None:
+    """Refuse a deck whose YAML uses aliases (``*name``) or tags (``!!python/…``, ``!!binary``, ``!!set``…).
+
+    A deck is plain data: an alias only lets a 400-byte file expand to gigabytes once constructed ("billion
+    laughs"), and a tag changes what a value is behind its text. Composing leaves an alias as a second
+    reference to its anchor's node, so one walk over the node graph, each node visited once, finds both
+    before anything is constructed.
+
+    Raises:
+        DeckError: at the anchor's line for an alias, at the node's line for a tag.
+    """
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise DeckError(f"{_where(path, node)}: YAML anchors and aliases (&name, *name) are not allowed in a deck")
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            plain = not node.style
+            # A value whose tag is not the one its text resolves to carries an explicit tag.
+            if node.tag != loader.resolve(yaml.ScalarNode, node.value, (plain, not plain)):
+                raise DeckError(f"{_where(path, node)}: YAML tags ({node.tag}) are not allowed in a deck")
+            continue
+        if node.tag != _DEFAULT_COLLECTION_TAGS[type(node)]:
+            raise DeckError(f"{_where(path, node)}: YAML tags ({node.tag}) are not allowed in a deck")
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(item for pair in node.value for item in pair)
+        else:
+            stack.extend(node.value)
 
 
 def _check_card(path: Path, node: yaml.Node) -> None:
@@ -138,7 +187,7 @@ def _check_card(path: Path, node: yaml.Node) -> None:
         if name not in items:
             raise DeckError(f"{_where(path, node)}: card has no {name!r}")
         value = items[name][1]
-        _expect(path, value, yaml.ScalarNode, f"the card's {name}")
+        _expect_text(path, value, f"the card's {name}", may_be_empty=name == "answer")
         if name != "answer" and not str(value.value).strip():
             raise DeckError(f"{_where(path, value)}: the card's {name} is empty")
     for name in ("tags", "key_points"):
@@ -150,6 +199,7 @@ def _check_card(path: Path, node: yaml.Node) -> None:
         fields = _mapping_items(value)
         if "file" not in fields or "line" not in fields:
             raise DeckError(f"{_where(path, value)}: source needs file and line")
+        _expect_text(path, fields["file"][1], "source file")
         line = fields["line"][1]
         if not (isinstance(line, yaml.ScalarNode) and str(line.value).isdigit()):
             raise DeckError(f"{_where(path, line)}: source line must be a positive number")
@@ -164,8 +214,13 @@ def _check_card(path: Path, node: yaml.Node) -> None:
             for field_name in required:
                 if field_name not in fields:
                     raise DeckError(f"{_where(path, entry)}: each item of {name} needs {field_name!r}")
+                _expect_text(path, fields[field_name][1], f"the {field_name} of each item of {name}")
             if name == "demos" and "params" in fields:
-                _expect(path, fields["params"][1], yaml.MappingNode, "demo params")
+                params = fields["params"][1]
+                _expect(path, params, yaml.MappingNode, "demo params")
+                for key, param in params.value:
+                    _expect_text(path, key, "a demo parameter's name")
+                    _expect(path, param, yaml.ScalarNode, f"demo parameter {key.value!r}")
 
 
 def _check_corrections(path: Path, node: yaml.Node, cards_node: yaml.SequenceNode) -> None:
@@ -207,11 +262,14 @@ def parse_deck(text: str, path: Path, *, user: bool = False) -> Deck:
         root = loader.get_single_node()
         if root is None:
             raise DeckError(f"{path}:1: the deck file is empty")
+        _refuse_aliases_and_tags(path, loader, root)
         _expect(path, root, yaml.MappingNode, "a deck file")
         items = _mapping_items(root)
         for name in ("deck", "cards"):
             if name not in items:
                 raise DeckError(f"{_where(path, root)}: the deck file has no {name!r}")
+        if "title" in items:
+            _expect_text(path, items["title"][1], "the deck's title")
         name_node = items["deck"][1]
         if not (isinstance(name_node, yaml.ScalarNode) and DECK_NAME.match(str(name_node.value))):
             raise DeckError(
@@ -263,11 +321,11 @@ def load_deck(path: Path, *, user: bool = False) -> Deck:
         DeckError: the file cannot be read or is malformed (message starts with ``file:line``).
     """
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular_file(path, MAX_DECK_BYTES).decode("utf-8")
     except UnicodeDecodeError:
         raise DeckError(f"{path}:1: not UTF-8 text") from None
-    except OSError as error:
-        raise DeckError(f"{path}:1: cannot read the deck file: {error.strerror}") from None
+    except UnreadableFileError as error:
+        raise DeckError(f"{path}:1: {error}") from None
     return parse_deck(text, path, user=user)
 
 
@@ -286,6 +344,10 @@ def dump_deck(deck: Deck) -> str:
 
 class _BlockDumper(yaml.SafeDumper):
     """Writes multi-line strings as ``|`` blocks so deck files stay editable by hand."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        """Never write an anchor and alias for a value met twice: :func:`parse_deck` refuses them."""
+        return True
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:

@@ -8,9 +8,23 @@ from tutor.questions.markdown import strip_broken_references
 from tutor.questions.terminal_text import terminal_text
 
 _FENCE = re.compile(r"(^```.*?^```[^\n]*$|^~~~.*?^~~~[^\n]*$|`[^`\n]+`)", re.MULTILINE | re.DOTALL)
-_DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]", re.DOTALL)
-_INLINE_MATH = re.compile(r"(?<![\\$])\$([^$\n]+?)(?<!\\)\$(?!\d)|\\\((.+?)\\\)")
+# Math delimiters are found by a scan (see _replace_spans), not by a lazy ".+?" that would rescan the rest of
+# the text from every unclosed "\[" or "$$".
+_DISPLAY_OPEN = re.compile(r"\$\$|\\\[")
+_INLINE_OPEN = re.compile(r"\\\(")
+_CLOSING = {"$$": "$$", "\\[": "\\]", "\\(": "\\)"}
+# [^$\n] cannot pass the next '$', so each '$' costs at most a scan to the next one.
+_DOLLAR_MATH = re.compile(r"(?<![\\$])\$([^$\n]+?)(?<!\\)\$(?!\d)")
 _MATH_SIGNS = re.compile(r"[\\^_{]")
+_LONGEST_MATH = 2000
+"""Longer "math" is no formula a learner reads; it is shown as written rather than parsed."""
+_LONGEST_LINE = 2000
+"""Characters of one line shown (the corpus's longest line has 375): Rich lays out about 150 KB a second."""
+_LONGEST_TEXT = 60_000
+"""Characters of one text shown (the corpus's longest answer has 3,158); ``--json`` gives the whole text."""
+_MOST_FORMULAS = 1000
+"""Formulas converted in one text (the corpus has at most 42 in an answer); the rest are shown as written,
+so that a text of 16,000 tiny formulas cannot keep pylatexenc busy for seconds."""
 
 _SUPERSCRIPT = dict(zip("0123456789+-=()nix", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱˣ"))
 _SUPERSCRIPT.update(dict(zip("abcdefghjklmoprstuvwyzT", "ᵃᵇᶜᵈᵉᶠᵍʰʲᵏˡᵐᵒᵖʳˢᵗᵘᵛʷʸᶻᵀ")))
@@ -85,34 +99,102 @@ def _scripts(latex: str) -> str:
     return latex
 
 
+@lru_cache(maxsize=4096)
 def math_to_unicode(latex: str) -> str:
     """Return readable Unicode for a LaTeX math expression (``\\frac{a}{b}`` → ``a/b``, ``\\sum`` → ``∑``)."""
     text = _converter().latex_to_text(_scripts(latex.strip()))
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
-def _convert_math(markdown: str) -> str:
-    def display(match: re.Match) -> str:
-        body = match.group(1) if match.group(1) is not None else match.group(2)
+def _replace_spans(text: str, openings: re.Pattern, convert, *, one_line: bool) -> str:
+    """Replace each span from an opening delimiter to its closing one by ``convert(opening, body)``.
+
+    The body is never empty; with ``one_line`` it holds no newline. An opening without its closing stays as
+    written. The next closing of each kind and the next newline are remembered, so the whole text is scanned
+    a bounded number of times however many delimiters are left open.
+    """
+    pieces = []
+    position = 0
+    found: dict[str, int] = {}  # closing delimiter → its first position at or after the last search's start
+    newline = -1
+    while (opening := openings.search(text, position)) is not None:
+        closing = _CLOSING[opening.group(0)]
+        start = opening.end()
+        end = found.get(closing)
+        if end is None or (end != -1 and end < start + 1):
+            end = found[closing] = text.find(closing, start + 1)
+        if one_line and end != -1:
+            if newline < start:
+                newline = text.find("\n", start)
+                newline = len(text) if newline == -1 else newline
+            end = -1 if newline < end else end
+        if end == -1:
+            pieces.append(text[position:start])
+            position = start
+            continue
+        pieces += [text[position : opening.start()], convert(opening.group(0), text[start:end])]
+        position = end + len(closing)
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _convert_math(markdown: str, budget: list[int]) -> str:
+    """Return ``markdown`` with its math as Unicode; ``budget`` holds how many more formulas may be converted."""
+
+    def convertible(body: str) -> bool:
+        if len(body) > _LONGEST_MATH or budget[0] <= 0:
+            return False
+        budget[0] -= 1
+        return True
+
+    def display(opening: str, body: str) -> str:
+        if not convertible(body):
+            return opening + body + _CLOSING[opening]
         return "\n\n    " + math_to_unicode(body).replace("\n", " ") + "\n\n"
 
-    def inline(match: re.Match) -> str:
-        body = match.group(1) if match.group(1) is not None else match.group(2)
-        # Pandoc's rule ($ hugging its content) tells "$5 and $10" from math; LaTeX signs override it.
-        if match.group(1) is not None and body != body.strip() and not _MATH_SIGNS.search(body):
-            return match.group(0)
-        return math_to_unicode(body)
+    def inline(opening: str, body: str) -> str:
+        return math_to_unicode(body) if convertible(body) else opening + body + _CLOSING[opening]
 
-    return _INLINE_MATH.sub(inline, _DISPLAY_MATH.sub(display, markdown))
+    def dollars(match: re.Match) -> str:
+        body = match.group(1)
+        # Pandoc's rule ($ hugging its content) tells "$5 and $10" from math; LaTeX signs override it.
+        if body != body.strip() and not _MATH_SIGNS.search(body):
+            return match.group(0)
+        return math_to_unicode(body) if convertible(body) else match.group(0)
+
+    text = _replace_spans(markdown, _DISPLAY_OPEN, display, one_line=False)
+    return _DOLLAR_MATH.sub(dollars, _replace_spans(text, _INLINE_OPEN, inline, one_line=True))
+
+
+def _cut_for_display(text: str) -> str:
+    """Return ``text`` cut to what a terminal can lay out at once, saying in Chinese how much is left out."""
+    if len(text) <= _LONGEST_LINE:
+        return text
+    # Each shown line costs at least one character of the budget, so no more lines than that are split off.
+    lines = text.split("\n", _LONGEST_TEXT)
+    shown: list[str] = []
+    used = 0
+    for number, line in enumerate(lines):
+        if used >= _LONGEST_TEXT:
+            left = len(lines) - number + lines[-1].count("\n")
+            shown.append(f"\n〔全文过长，其余 {left} 行未显示〕")
+            break
+        if len(line) > _LONGEST_LINE:
+            line = f"{line[:_LONGEST_LINE]}…〔此行过长，其余 {len(line) - _LONGEST_LINE} 字未显示〕"
+        shown.append(line)
+        used += len(line) + 1
+    return "\n".join(shown)
 
 
 def terminal_markdown(markdown: str) -> str:
     """Return Markdown ready for a terminal: math as Unicode and missing figures as a short note.
 
     Code blocks and inline code are left exactly as written; control characters are removed everywhere.
+    Very long lines and texts are cut, with a note of how much is not shown.
     """
-    pieces = _FENCE.split(strip_broken_references(terminal_text(markdown)))
-    return "".join(piece if index % 2 else _convert_math(piece) for index, piece in enumerate(pieces))
+    pieces = _FENCE.split(strip_broken_references(terminal_text(_cut_for_display(markdown))))
+    budget = [_MOST_FORMULAS]
+    return "".join(piece if index % 2 else _convert_math(piece, budget) for index, piece in enumerate(pieces))
 
 
 def errata_markdown(card: Card) -> str:

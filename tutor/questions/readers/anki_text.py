@@ -35,7 +35,8 @@ _META_COLUMNS = ("guid column", "notetype column", "deck column", "tags column")
 # Anki's own order of preference when a file does not name its separator.
 _FALLBACK_SEPARATORS = ("\t", "|", ";", ":", ",", " ")
 # Only to decide whether a file without '#html:' holds HTML, as Anki does; the conversion is markdownify's.
-_LOOKS_LIKE_HTML = re.compile(r"<[A-Za-z/!][^>]*>|&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);")
+# [^<>] stops a tag at the next '<', so many unclosed "<a" cost one scan, not one to the end of the text each.
+_LOOKS_LIKE_HTML = re.compile(r"<[A-Za-z/!][^<>]*>|&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,10 @@ import codecs
 from pathlib import Path
 
 from tutor.errors import NoteImportError
+from tutor.questions.files import MEGABYTE, UnreadableFileError, read_regular_file
+
+MAX_NOTE_BYTES = 20 * MEGABYTE
+"""The largest note file imported: a whole textbook of notes is a few MB; more is a mistake or an attack."""
 
 # Longest mark first: the UTF-32 LE mark starts with the UTF-16 LE one, and UTF-32 is refused below.
 _BYTE_ORDER_MARKS = (
@@ -52,14 +56,11 @@ def read_note_text(path: Path) -> str:
     """Read a note file from disk and return its text (see :func:`decode_note_bytes`).
 
     Raises:
-        NoteImportError: the file is missing, a directory, unreadable, empty, binary or wrongly encoded.
+        NoteImportError: the file is missing, unreadable, not a regular file (a directory, device, FIFO or
+            socket), larger than :data:`MAX_NOTE_BYTES`, empty, binary or wrongly encoded.
     """
-    if path.is_dir():
-        raise NoteImportError(f"{path}: is a directory, not a note file")
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise NoteImportError(f"{path}: no such file") from None
-    except OSError as error:
-        raise NoteImportError(f"{path}: cannot read the file: {error.strerror}") from None
+        data = read_regular_file(path, MAX_NOTE_BYTES)
+    except UnreadableFileError as error:
+        raise NoteImportError(f"{path}: {error}") from None
     return decode_note_bytes(data, path)

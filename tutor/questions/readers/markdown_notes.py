@@ -17,7 +17,6 @@ from tutor.questions.readers.note import Note, NoteFile
 
 # CommonMark ATX headings: up to three spaces of indent, one to six '#', then a space or the end of the line.
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?=[ \t]|$)(.*)$")
-_CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 _FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
@@ -64,9 +63,23 @@ def _headings(lines: list[str], start: int) -> list[_Heading]:
     for index in range(start, len(lines)):
         match = None if code[index] else _HEADING.match(lines[index])
         if match:
-            text = _CLOSING_HASHES.sub("", match.group(2).strip()).strip()
+            text = _without_closing_hashes(match.group(2).strip())
             found.append(_Heading(index=index, level=len(match.group(1)), text=text))
     return found
+
+
+def _without_closing_hashes(text: str) -> str:
+    """Return a heading's text without its optional closing ``#`` sequence (``## Title ##`` → ``Title``).
+
+    CommonMark: the closing hashes follow a space (``# C#`` keeps its ``#``). Done with rstrip, not a
+    pattern such as ``[ \t]+#+[ \t]*$``, which would rescan a long run of spaces from each of its positions.
+    """
+    body = text.rstrip("#")
+    if body == text:
+        return text
+    if not body or body[-1] in " \t":
+        return body.rstrip(" \t")
+    return text
 
 
 def _block(lines: list[str], start: int, end: int) -> str:
