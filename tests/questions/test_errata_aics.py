@@ -1,7 +1,7 @@
 """Claims of the AICS decks (seeds 000 and 001) that can be checked by computation, checked.
 
 The seeds were written by students. Every claim below is recomputed with real code (numpy, torch, sympy)
-instead of being trusted: 65 claims checked, 28 of them wrong. Each wrong claim has an ``errata`` entry on its
+instead of being trusted: 66 claims checked, 29 of them wrong. Each wrong claim has an ``errata`` entry on its
 card in content/000-aics-answers.yaml or content/001-aics-homework.yaml whose ``check`` names the test here; the tests
 of right claims assert what the seed says.
 """
@@ -1058,6 +1058,33 @@ def test_transformer_decoder_layers_have_masked_self_attention():
     again = layer(changed, memory, tgt_mask=mask)
     assert torch.allclose(out[0, :3], again[0, :3], atol=1e-6)  # positions 0–2 attend only to themselves and before
     assert not torch.allclose(out[0, 3:], again[0, 3:])  # self-attention over the decoder's sequence
+
+
+def test_inference_saves_no_activations_and_the_kv_cache_holds_two_per_layer():
+    # 001 · 作业八: inference activations ≈ b·s·h·layers·4 bytes. Under no_grad nothing is saved for a backward
+    # pass; what grows with the layers when generating is the KV cache, K and V per layer: twice the formula.
+    torch.manual_seed(0)
+    batch, seq, hidden, layers = 2, 16, 32, 3
+    stack = nn.TransformerEncoder(
+        nn.TransformerEncoderLayer(hidden, 4, dim_feedforward=64, dropout=0.0, batch_first=True), layers
+    )
+    x = torch.randn(batch, seq, hidden)
+
+    def saved_bytes(grad: bool) -> int:
+        saved = []
+        with torch.set_grad_enabled(grad), torch.autograd.graph.saved_tensors_hooks(
+            lambda t: saved.append(t.numel() * t.element_size()) or t, lambda t: t
+        ):
+            stack(x)
+        return sum(saved)
+
+    assert saved_bytes(grad=False) == 0
+    assert saved_bytes(grad=True) > batch * seq * hidden * layers * 4
+    # a KV cache for the same sizes: one key and one value tensor of b × s × h per layer
+    cache = [(torch.empty(batch, seq, hidden), torch.empty(batch, seq, hidden)) for _ in range(layers)]
+    cached = sum(k.numel() * k.element_size() + v.numel() * v.element_size() for k, v in cache)
+    assert cached == 2 * batch * seq * hidden * layers * 4
+    assert 2 * 1 * 512 * 1024 * 24 * 4 / 2**20 == 96  # the card's example: 96 MiB (about 100 MB), not 48
 
 
 # --- the errata themselves ------------------------------------------------------------------------------------------
