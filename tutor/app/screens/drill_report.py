@@ -11,6 +11,7 @@ from textual.widgets import Button, Collapsible, Footer, Header, Static
 from tutor.app.screens.drill import grade_summary
 from tutor.app.widgets.markdown_view import MarkdownView
 from tutor.errors import TutorError
+from tutor.questions.render import plain_line
 from tutor.questions.terminal_text import terminal_text
 
 
@@ -63,7 +64,7 @@ class DrillReportScreen(Screen):
             for number, card in enumerate(self.drill.questions, start=1):
                 grade = grades.get(card.id)
                 mark = "—" if grade is None else f"{100 * grade.score:.0f}%"
-                title = Text(terminal_text(f"{number}. {mark} · {card.question.splitlines()[0]}"))
+                title = Text(terminal_text(f"{number}. {mark} · {plain_line(card.question)}"))
                 # Under exam conditions the learner has seen no feedback yet: open each question's.
                 with Collapsible(title=title, collapsed=self._feedback_each, classes="report-question"):
                     if grade is None:
