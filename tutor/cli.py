@@ -72,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     drill.add_argument("--tag", action="append", help="only cards with this tag (repeatable)")
     drill.add_argument("--count", type=int, default=20, help="number of questions (default 20)")
     drill.add_argument("--minutes", type=float, help="time limit in minutes")
+    drill.add_argument("--exam", metavar="NAME", help="the exam's cards weakest on its day (see tutor exam)")
 
     decks = commands.add_parser("decks", parents=[data_json], help="list the decks")
     decks.add_argument("--delete", metavar="NAME", help="delete one of your imported decks (keeps its reviews)")

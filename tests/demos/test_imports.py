@@ -36,3 +36,14 @@ def test_registry_imports_no_torch_numpy_textual_or_rich():
     completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False)
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip() == ""
+
+
+def test_the_matmul_planner_and_roofline_need_no_torch():
+    # The size planner is tested against simulated devices: it must not need the library it plans for.
+    probe = (
+        "import sys, tutor.demos.matmul.planner, tutor.demos.matmul.roofline\n"
+        "print(','.join(m for m in ('torch', 'numpy', 'textual', 'rich') if m in sys.modules))"
+    )
+    completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == ""

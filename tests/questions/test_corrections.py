@@ -65,6 +65,7 @@ BASE = "deck: x\ncards:\n  - id: a\n    question: q\n    answer: b\n"
         ("corrections:\n  - {card: a, field: tags, old: b, new: c, why: typo}\n", 7, "question or answer"),
         ("corrections:\n  - {card: a, field: answer, old: b, new: c, why: taste}\n", 7, "why is one of"),
         ("corrections:\n  - {card: a, field: answer, old: b, new: b, why: typo}\n", 7, "changes a non-empty text"),
+        ("corrections:\n  - {card: a, field: answer, old: ~, new: c, why: typo}\n", 7, "must be text"),
     ],
 )
 def test_a_malformed_correction_is_refused_with_file_and_line(tmp_path, corrections, line, message):

@@ -1,7 +1,7 @@
 """Claims of the AICS decks (seeds 000 and 001) that can be checked by computation, checked.
 
 The seeds were written by students. Every claim below is recomputed with real code (numpy, torch, sympy)
-instead of being trusted: 62 claims checked, 25 of them wrong. Each wrong claim has an ``errata`` entry on its
+instead of being trusted: 66 claims checked, 29 of them wrong. Each wrong claim has an ``errata`` entry on its
 card in content/000-aics-answers.yaml or content/001-aics-homework.yaml whose ``check`` names the test here; the tests
 of right claims assert what the seed says.
 """
@@ -989,6 +989,102 @@ def test_arm_is_a_reduced_instruction_set_and_x86_a_complex_one():
     card = next(card for card in load_deck(CONTENT / "001-aics-homework.yaml").cards if card.id == "c001-hw7-1")
     (erratum,) = card.errata
     assert "Advanced RISC Machines" in erratum.correction and "4 字节" in erratum.correction
+
+
+def test_max_pooling_is_invariant_only_to_shifts_inside_its_window():
+    # 000 · 3.3: pooling gives "平移不变性、旋转不变性和尺度不变性" — only to small shifts within a window.
+    pool = nn.MaxPool2d(2)
+    image = torch.zeros(1, 1, 8, 8)
+    image[0, 0, 2, 2] = 1.0
+    inside = torch.roll(image, shifts=(1, 1), dims=(2, 3))  # (3, 3): the same 2×2 window
+    across = torch.roll(image, shifts=(2, 0), dims=(2, 3))  # (4, 2): the next window
+    assert torch.equal(pool(inside), pool(image))
+    assert not torch.equal(pool(across), pool(image))
+    torch.manual_seed(0)
+    pattern = torch.rand(1, 1, 8, 8)
+    rotated = torch.rot90(pattern, 1, dims=(2, 3))
+    assert not torch.equal(pool(rotated), pool(pattern))  # not invariant to rotation:
+    assert torch.equal(pool(rotated), torch.rot90(pool(pattern), 1, dims=(2, 3)))  # the pooled map rotates with it
+    zoomed = F.interpolate(pattern, scale_factor=2, mode="nearest")
+    assert pool(zoomed).shape != pool(pattern).shape and torch.equal(pool(zoomed), pattern)  # nor to scale
+
+
+def test_data_parallel_speedup_stays_below_the_number_of_gpus():
+    # 000 · 5.3: DDP "训练效率线性提升" — each step all-reduces the gradients; a ring sends 2(p−1)/p·V per device,
+    # which tends to 2V, while the compute per GPU falls as 1/p.
+    def ring_traffic(p: int, size: int) -> int:
+        """Run a ring all-reduce over p simulated devices; return the elements device 0 sent."""
+        rng = np.random.default_rng(p)
+        data = rng.normal(size=(p, p * size))
+        total = data.sum(axis=0)
+        chunks = np.split(np.arange(p * size), p)
+        sent = 0
+        for phase in ("reduce-scatter", "all-gather"):
+            for step in range(p - 1):
+                messages = []
+                for rank in range(p):  # every device sends one chunk to its right neighbour at once
+                    chunk = chunks[(rank - step + (phase == "all-gather")) % p]
+                    messages.append(((rank + 1) % p, chunk, data[rank, chunk].copy()))
+                sent += len(messages[0][1])
+                for target, chunk, values in messages:
+                    if phase == "reduce-scatter":
+                        data[target, chunk] += values
+                    else:
+                        data[target, chunk] = values
+        assert np.allclose(data, total)  # every device ends with the sum
+        return sent
+
+    size = 6
+    for p in (2, 3, 4, 6):
+        assert ring_traffic(p, size) == 2 * (p - 1) * size  # = 2(p−1)/p · V with V = p·size
+    compute, volume, bandwidth = 1.0, 1.0, 10.0  # seconds of compute on one GPU; gradient size; link speed
+    speedups = [compute / (compute / p + 2 * (p - 1) / p * volume / bandwidth) for p in (1, 2, 4, 8, 16, 64)]
+    assert speedups[0] == 1.0
+    assert all(s < p for s, p in zip(speedups[1:], (2, 4, 8, 16, 64)))
+    efficiency = [s / p for s, p in zip(speedups, (1, 2, 4, 8, 16, 64))]
+    assert all(a > b for a, b in zip(efficiency, efficiency[1:]))  # further from linear as p grows
+
+
+def test_transformer_decoder_layers_have_masked_self_attention():
+    # 001 · 3.11: self-attention "通常用于Transformer的编码器部分" — every decoder layer has it too, masked.
+    torch.manual_seed(0)
+    layer = nn.TransformerDecoderLayer(8, 2, dim_feedforward=16, dropout=0.0, batch_first=True)
+    assert isinstance(layer.self_attn, nn.MultiheadAttention) and isinstance(layer.multihead_attn, nn.MultiheadAttention)
+    target, memory = torch.randn(1, 5, 8), torch.randn(1, 7, 8)
+    mask = nn.Transformer.generate_square_subsequent_mask(5)
+    out = layer(target, memory, tgt_mask=mask)
+    changed = target.clone()
+    changed[0, 3:] += 1.0  # later positions of the decoder's own input
+    again = layer(changed, memory, tgt_mask=mask)
+    assert torch.allclose(out[0, :3], again[0, :3], atol=1e-6)  # positions 0–2 attend only to themselves and before
+    assert not torch.allclose(out[0, 3:], again[0, 3:])  # self-attention over the decoder's sequence
+
+
+def test_inference_saves_no_activations_and_the_kv_cache_holds_two_per_layer():
+    # 001 · 作业八: inference activations ≈ b·s·h·layers·4 bytes. Under no_grad nothing is saved for a backward
+    # pass; what grows with the layers when generating is the KV cache, K and V per layer: twice the formula.
+    torch.manual_seed(0)
+    batch, seq, hidden, layers = 2, 16, 32, 3
+    stack = nn.TransformerEncoder(
+        nn.TransformerEncoderLayer(hidden, 4, dim_feedforward=64, dropout=0.0, batch_first=True), layers
+    )
+    x = torch.randn(batch, seq, hidden)
+
+    def saved_bytes(grad: bool) -> int:
+        saved = []
+        with torch.set_grad_enabled(grad), torch.autograd.graph.saved_tensors_hooks(
+            lambda t: saved.append(t.numel() * t.element_size()) or t, lambda t: t
+        ):
+            stack(x)
+        return sum(saved)
+
+    assert saved_bytes(grad=False) == 0
+    assert saved_bytes(grad=True) > batch * seq * hidden * layers * 4
+    # a KV cache for the same sizes: one key and one value tensor of b × s × h per layer
+    cache = [(torch.empty(batch, seq, hidden), torch.empty(batch, seq, hidden)) for _ in range(layers)]
+    cached = sum(k.numel() * k.element_size() + v.numel() * v.element_size() for k, v in cache)
+    assert cached == 2 * batch * seq * hidden * layers * 4
+    assert 2 * 1 * 512 * 1024 * 24 * 4 / 2**20 == 96  # the card's example: 96 MiB (about 100 MB), not 48
 
 
 # --- the errata themselves ------------------------------------------------------------------------------------------

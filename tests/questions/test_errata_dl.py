@@ -4,7 +4,7 @@ The seeds were written by students; every numeric or formula claim that code can
 with an independent reference (NumPy, PyTorch's own implementations, closed forms). Where a seed is wrong,
 its card carries an ``errata`` entry whose ``check`` names the test below that computes the correction.
 
-69 claims checked (68 test cases; one checks a claim of each seed), 30 of them wrong (each wrong one has
+71 claims checked (70 test cases; one checks a claim of each seed), 32 of them wrong (each wrong one has
 an erratum in content/002-dl-topics.yaml or content/004-dl-interview.yaml). The card a claim comes from is named
 in the comment of its test.
 """
@@ -860,6 +860,48 @@ def test_bf16_avoids_underflow_but_not_vanishing_gradients():
         grad32, grad16 = grad32 * factor, grad16 * factor.bfloat16()
     assert math.isclose(grad16.float().item(), grad32.item(), rel_tol=1e-2)
     assert grad16.float().item() < 1e-17  # vanished just the same: 0.25³⁰ ≈ 8.7e-19
+
+
+def test_image_classification_error_falls_with_depth():
+    # c002-6 lists "2D图像分类" among the tasks for shallow networks, while the same card puts image recognition
+    # among the complex tasks that need deep ones (ResNet-50). ImageNet top-5 validation error of single models:
+    # AlexNet (Krizhevsky et al. 2012, Table 2) and ResNet-34/50/101/152 (He et al. 2016, Table 4).
+    top5 = {8: 18.2, 34: 5.71, 50: 5.25, 101: 4.60, 152: 4.49}
+    depths = sorted(top5)
+    assert all(top5[a] > top5[b] for a, b in zip(depths, depths[1:]))
+    card = next(card for card in load_deck(CONTENT / "002-dl-topics.yaml").cards if card.id == "c002-6")
+    complex_tasks = next(line for line in card.answer.splitlines() if line.startswith("- **复杂任务**"))
+    assert "图像识别" in complex_tasks and "ResNet-50" in complex_tasks
+
+
+def test_sgd_is_faster_per_sample_gradient_but_stalls_at_a_noise_floor():
+    # c004-q48 says SGD "收敛的速度更快" and then lists "收敛速度慢" among its drawbacks. Least squares with noisy
+    # targets, the same budget of per-sample gradients for both: SGD is far ahead after one pass over the data,
+    # full-batch gradient descent is far ahead after many, because constant-step SGD stops at a noise floor.
+    rng = np.random.default_rng(0)
+    n, d = 1000, 5
+    x = rng.normal(size=(n, d))
+    y = x @ rng.normal(size=d) + rng.normal(scale=0.5, size=n)
+    best = np.linalg.lstsq(x, y, rcond=None)[0]
+
+    def excess(theta: np.ndarray) -> float:
+        return float(np.mean((x @ theta - y) ** 2) - np.mean((x @ best - y) ** 2))
+
+    def full_batch(epochs: int) -> np.ndarray:
+        theta = np.zeros(d)
+        for _ in range(epochs):  # one step per pass: n per-sample gradients
+            theta -= 0.5 * x.T @ (x @ theta - y) / n
+        return theta
+
+    def sgd(epochs: int) -> np.ndarray:
+        theta = np.zeros(d)
+        for i in rng.integers(0, n, epochs * n):
+            theta -= 0.01 * (x[i] @ theta - y[i]) * x[i]
+        return theta
+
+    assert excess(sgd(1)) < excess(full_batch(1)) / 10  # per gradient computed, SGD descends faster
+    assert excess(full_batch(200)) < excess(sgd(200)) / 1000  # but GD converges, SGD hovers
+    assert excess(full_batch(200)) < 1e-9
 
 
 # ---------------------------------------------------------------- the errata themselves

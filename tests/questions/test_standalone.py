@@ -11,6 +11,9 @@ CARDS = load_library().cards
 BARE_PRONOUN = re.compile(r"^(它们|它|这些|这|其)")
 """A question that starts with one of these only makes sense after the question before it."""
 
+SOURCE_TEXT = re.compile(r"文中|上文|本文|上述")
+"""A question about "the text" points at a source document the learner does not have in front of them."""
+
 MISSING_FIGURE = re.compile(r"如[上下]?图[：:，,。.所]|[看见][上下]图|如下图所示|图可以看出|当前点是[A-Z]点|[（(][红绿蓝]色[)）]")
 """References to a figure the corpus does not ship (the seeds' images are not included)."""
 
@@ -18,6 +21,11 @@ MISSING_FIGURE = re.compile(r"如[上下]?图[：:，,。.所]|[看见][上下]�
 @pytest.mark.parametrize("card", CARDS, ids=lambda card: card.id)
 def test_no_question_starts_with_a_bare_pronoun(card):
     assert not BARE_PRONOUN.match(card.question), card.question
+
+
+@pytest.mark.parametrize("card", CARDS, ids=lambda card: card.id)
+def test_no_question_asks_about_a_source_text_the_learner_cannot_see(card):
+    assert not SOURCE_TEXT.search(card.question), card.question
 
 
 @pytest.mark.parametrize("card", CARDS, ids=lambda card: card.id)

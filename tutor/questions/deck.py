@@ -232,7 +232,7 @@ def _check_corrections(path: Path, node: yaml.Node, cards_node: yaml.SequenceNod
         for name in _CORRECTION_FIELDS:
             if name not in fields:
                 raise DeckError(f"{_where(path, entry)}: each correction needs {name!r}")
-            _expect(path, fields[name][1], yaml.ScalarNode, f"the correction's {name}")
+            _expect_text(path, fields[name][1], f"the correction's {name}")
         values = {name: str(fields[name][1].value) for name in _CORRECTION_FIELDS}
         if values["card"] not in ids:
             raise DeckError(f"{_where(path, fields['card'][1])}: the correction names no card of this deck")

@@ -16,6 +16,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from tutor.errors import NoteImportError
@@ -128,8 +129,8 @@ def parse_header(lines: list[str], path: Path) -> AnkiHeader:
     )
 
 
-def html_to_markdown(html: str) -> str:
-    """Return the Markdown of an Anki field's HTML (see the module docstring)."""
+@lru_cache(maxsize=1)
+def _converter():
     from markdownify import MarkdownConverter  # with BeautifulSoup: ~40 ms, only when an export is read
 
     class AnkiConverter(MarkdownConverter):
@@ -145,15 +146,20 @@ def html_to_markdown(html: str) -> str:
                 return text  # a leading <br> separates nothing
             return ("\n\n" if getattr(before, "name", None) == "br" else "\\\n") + text
 
-    markdown = AnkiConverter(
+    # One converter for every field: building it costs as much as converting a short field.
+    return AnkiConverter(
         heading_style="ATX",
         bullets="-",
         newline_style="backslash",
         # Field text is often math or code (x_i, a*b) that escaping would break.
         escape_underscores=False,
         escape_asterisks=False,
-    ).convert(html)
-    markdown = markdown.replace("\xa0", " ")
+    )
+
+
+def html_to_markdown(html: str) -> str:
+    """Return the Markdown of an Anki field's HTML (see the module docstring)."""
+    markdown = _converter().convert(html).replace("\xa0", " ")
     return "\n".join(line.rstrip() for line in markdown.split("\n")).strip()
 
 
