@@ -513,7 +513,7 @@ def _cmd_exam(args: argparse.Namespace) -> int:
             if as_json:
                 _print_json({"removed": removed.to_dict()})
             else:
-                _console().print(f"removed exam {_plain(removed.name)} ({removed.day.isoformat()})")
+                _console().print(_plain(f"removed exam {removed.name} ({removed.day.isoformat()})"))
             return ExitCode.OK
         elif action == "plan":
             return _exam_plan(args, study)
