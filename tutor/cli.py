@@ -182,7 +182,7 @@ def _plain(text: str):
 
 
 def _card_table(cards, title: str):
-    from tutor.questions.render import terminal_markdown
+    from tutor.questions.render import plain_line
 
     columns = {
         "id": {"style": "cyan", "no_wrap": True},
@@ -190,7 +190,7 @@ def _card_table(cards, title: str):
         "question": {"ratio": 3},
         "tags": {"style": "dim", "ratio": 1, "min_width": 14},
     }
-    rows = ((card.id, card.deck, terminal_markdown(card.question), ", ".join(card.tags)) for card in cards)
+    rows = ((card.id, card.deck, plain_line(card.question), ", ".join(card.tags)) for card in cards)
     return _table(title, columns, rows, expand=True)
 
 
@@ -374,7 +374,7 @@ def _cmd_due(args: argparse.Namespace) -> int:
         _console().print("nothing to study now")
         return ExitCode.OK
     from tutor.app.format import interval
-    from tutor.questions.render import terminal_markdown
+    from tutor.questions.render import plain_line
 
     questions = {card.id: card.question for card in library.cards}
     columns = {
@@ -389,7 +389,7 @@ def _cmd_due(args: argparse.Namespace) -> int:
     for number, (entry, preview) in enumerate(zip(shown, previews), start=1):
         due = f"{entry.due.astimezone():%Y-%m-%d %H:%M}" if entry.kind != "new" else "new"
         after = " · ".join(interval(span) for span in preview.values())
-        rows.append((str(number), entry.card_id, entry.kind, due, after, terminal_markdown(questions[entry.card_id])))
+        rows.append((str(number), entry.card_id, entry.kind, due, after, plain_line(questions[entry.card_id])))
     more = len(queue) - len(shown)
     caption = f"… and {more} more" if more else None
     _console().print(_table(f"{len(queue)} cards to study, in order", columns, rows, caption=caption))
@@ -553,7 +553,7 @@ def _cmd_exam(args: argparse.Namespace) -> int:
             if as_json:
                 _print_json({"removed": removed.to_dict()})
             else:
-                _console().print(f"removed exam {_plain(removed.name)} ({removed.day.isoformat()})")
+                _console().print(_plain(f"removed exam {removed.name} ({removed.day.isoformat()})"))
             return ExitCode.OK
         elif action == "plan":
             return _exam_plan(args, study)

@@ -12,6 +12,7 @@ from tutor.app.screens.drill import RATING_STYLE, grade_summary
 from tutor.app.widgets.markdown_view import MarkdownView
 from tutor.engine.grading import rating_for
 from tutor.errors import TutorError
+from tutor.questions.render import plain_line
 from tutor.questions.terminal_text import terminal_text
 
 
@@ -66,7 +67,7 @@ class DrillReportScreen(Screen):
             for number, card in enumerate(self.drill.questions[: report.questions], start=1):
                 grade = grades.get(card.id)
                 mark = "跳过 skipped" if grade is None else f"{100 * grade.score:.0f}%"
-                title = Text(terminal_text(f"{number}. {mark} · {card.question.splitlines()[0]}"))
+                title = Text(terminal_text(f"{number}. {mark} · {plain_line(card.question)}"))
                 # Under exam conditions the learner has seen no feedback yet: open each question's.
                 with Collapsible(title=title, collapsed=self._feedback_each, classes="report-question"):
                     if grade is None:
