@@ -100,3 +100,16 @@ def test_every_key_shows_its_default_as_text_that_sets_it_back(key):
     defaults = StudySettings()
     assert KEYS[key].help
     assert apply_text(defaults, key, str(show_value(defaults, key))) == defaults
+
+
+def test_the_leech_threshold_decides_what_is_a_leech(study, clock):
+    study.rate("a1", "good")
+    for _ in range(3):
+        clock.advance(minutes=10)
+        study.rate("a1", "good")  # graduates to review (again: back from relearning)
+        clock.advance(days=20)
+        study.rate("a1", "again")  # a lapse
+    assert study.card_state("a1").lapses == 3 and not study.card_state("a1").leech
+    study.set_setting("leech_threshold", "3")
+    assert study.card_state("a1").leech and study.rate("a1", "good").leech
+    assert study.stats().by_state["leech"] == 1

@@ -44,7 +44,8 @@ class TutorApp(App[int]):
         """Which screen opens on top of home: "home", "review" or "drill"."""
         self.options = options
         """The command line's options for the first screen (deck, tag, count, minutes; seed for tests)."""
-        self.theme = DARK_THEME
+        # The learner's theme, kept across restarts (tutor config theme, the settings screen, ctrl+t).
+        self.theme = study.settings.theme
 
     def on_mount(self) -> None:
         from tutor.app.screens.home import HomeScreen
@@ -52,6 +53,11 @@ class TutorApp(App[int]):
         self.push_screen(HomeScreen())
         if self.first_screen == "review":
             self.open_review(self.options.get("deck"))
+        elif self.first_screen == "drill" and self.options.get("exam"):
+            from tutor.app.screens.drill import DrillScreen
+
+            count, minutes = self.options.get("count") or 20, self.options.get("minutes")
+            self.push_screen(DrillScreen(self.study.start_drill(exam=self.options["exam"], count=count, minutes=minutes)))
         elif self.first_screen == "drill":
             from tutor.app.screens.drill_setup import DrillSetupScreen
 
@@ -94,8 +100,9 @@ class TutorApp(App[int]):
             self.push_screen(HelpScreen(self.screen))
 
     def action_toggle_theme(self) -> None:
-        """Switch between the light and the dark theme."""
+        """Switch between the light and the dark theme, and keep the choice for the next start."""
         self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME
+        self.study.set_setting("theme", self.theme)
 
 
 def build_app(data_dir: Path, screen: str = "home", *, library=None, **options: Any) -> TutorApp:
@@ -121,4 +128,10 @@ def build_app(data_dir: Path, screen: str = "home", *, library=None, **options: 
     if options.get("minutes") is not None and not options["minutes"] > 0:
         raise BadInputError(f"--minutes must be more than 0, not {options['minutes']:g}")
     study = Study.open(data_dir, library)
+    if options.get("exam"):
+        try:
+            study.exams.get(options["exam"])
+        except TutorError:
+            study.close()
+            raise
     return TutorApp(data_dir, library, study, screen=screen, options=options)

@@ -171,8 +171,10 @@ class ExamBook:
         settings = self._settings()
         return [self._readiness(exam, settings) for exam in self.upcoming(settings)]
 
-    def _readiness(self, exam: Exam, settings: StudySettings) -> Readiness:
-        cards, states = self._studied(exam)
+    def _readiness(
+        self, exam: Exam, settings: StudySettings, studied: tuple[list[Card], dict[str, CardState]] | None = None
+    ) -> Readiness:
+        cards, states = studied or self._studied(exam)
         outlooks = outlook([(card.id, card.deck) for card in cards], states, self._schedulers(settings), self.start(exam, settings))
         introduced = set(self._introduced_today(settings)).intersection(card.id for card in cards)
         days_left = (exam.day - self.today(settings)).days
@@ -203,9 +205,8 @@ class ExamBook:
         need = 0
         first: dict[str, None] = {}
         for exam in self.upcoming(settings):
-            ready = self._readiness(exam, settings)
-            need += ready.new_per_day
             cards, states = self._studied(exam)
+            need += self._readiness(exam, settings, (cards, states)).new_per_day
             first.update((card.id, None) for card in cards if card.id not in states or states[card.id].state == "new")
         return new_allowance(settings.new_per_day, need, settings.exam_new_cap), list(first)
 

@@ -1,6 +1,6 @@
 """What the store keeps about a card and its reviews, as plain frozen records."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +13,8 @@ RATINGS = ("again", "hard", "good", "easy")
 MODES = ("review", "drill")
 """Where a logged answer was given."""
 LEECH_LAPSES = 8
-"""A card forgotten this many times (from review) is a leech: its wording or the learner's approach needs work."""
+"""A card forgotten this many times (from review) is a leech: its wording or the learner's approach needs work.
+The default of the learner's ``leech_threshold`` setting."""
 
 
 def _time(value: datetime | None) -> str | None:
@@ -48,11 +49,14 @@ class CardState:
     """Times the card was forgotten after reaching the review state."""
     suspended: bool = False
     """Left out of the queue and of drills until unsuspended."""
+    leech_at: int = field(default=LEECH_LAPSES, compare=False)
+    """Lapses from which the card is a leech: the learner's leech threshold, set by the Study that returns the
+    state (a setting, not stored with the card)."""
 
     @property
     def leech(self) -> bool:
-        """True when the card has lapsed :data:`LEECH_LAPSES` times or more."""
-        return self.lapses >= LEECH_LAPSES
+        """True when the card has lapsed ``leech_at`` times or more."""
+        return self.lapses >= self.leech_at
 
     def to_dict(self) -> dict[str, Any]:
         """Return the state as plain data (the JSON of ``tutor rate``)."""

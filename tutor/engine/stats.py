@@ -70,7 +70,9 @@ def _day_shift_us(now: datetime, hour: int, tz) -> int:
     return (offset - timedelta(hours=hour)) // timedelta(microseconds=1)
 
 
-def compute_stats(store: Store, *, now: datetime, day_start_hour: int, tz=None, days: int = 30) -> Stats:
+def compute_stats(
+    store: Store, *, now: datetime, day_start_hour: int, tz=None, days: int = 30, leech_threshold: int = LEECH_LAPSES
+) -> Stats:
     """Return the statistics at ``now`` over the cards of the content.
 
     Args:
@@ -107,8 +109,8 @@ def compute_stats(store: Store, *, now: datetime, day_start_hour: int, tz=None, 
     by_state["suspended"] = 0
     by_state["leech"] = 0
     for state, suspended, leech, count in store.read(
-        f"SELECT state, suspended, lapses >= {LEECH_LAPSES}, count(*) FROM card WHERE position IS NOT NULL "
-        "GROUP BY 1, 2, 3"
+        "SELECT state, suspended, lapses >= ?, count(*) FROM card WHERE position IS NOT NULL GROUP BY 1, 2, 3",
+        (leech_threshold,),
     ):
         by_state["suspended" if suspended else STATES[state]] += count
         by_state["leech"] += count if leech else 0

@@ -139,10 +139,13 @@ class Study:
             UnknownCardError: the card is neither in the library nor in the database.
         """
         state = self._store.card_state(card_id)
-        if state is not None:
-            return state
-        self.card(card_id)
-        return CardState(card_id)
+        if state is None:
+            self.card(card_id)
+            state = CardState(card_id)
+        return self._with_leech_threshold(state)
+
+    def _with_leech_threshold(self, state: CardState) -> CardState:
+        return replace(state, leech_at=self.settings.leech_threshold)
 
     def history(self, card_id: str) -> list[ReviewRecord]:
         """Return every logged answer to ``card_id``, oldest first (kept after the card leaves the content)."""
@@ -237,7 +240,7 @@ class Study:
                 undoable=True,
             )
         self._undo.append(log_id)
-        return after
+        return self._with_leech_threshold(after)
 
     def undo(self) -> str | None:
         """Undo this session's last rating: remove it from the log and restore the card's previous state.
@@ -264,7 +267,7 @@ class Study:
         with self._store.write() as db:
             state = replace(self._store.card_state(card_id, db) or CardState(card_id), suspended=suspended)
             self._store.put_card_state(db, state, self.library.by_id[card_id].deck)
-        return state
+        return self._with_leech_threshold(state)
 
     def deck_counts(self) -> dict[str, DeckCounts]:
         """Return each deck's new, learning and due counts for now, and its ratings today (home screen)."""
@@ -379,8 +382,14 @@ class Study:
 
     def stats(self, *, days: int = 30) -> Stats:
         """Return reviews per day, true retention, cards by state and the due forecast for ``days`` days."""
+        settings = self.settings
         return compute_stats(
-            self._store, now=now(), day_start_hour=self.settings.day_start_hour, tz=self._tz, days=days
+            self._store,
+            now=now(),
+            day_start_hour=settings.day_start_hour,
+            tz=self._tz,
+            days=days,
+            leech_threshold=settings.leech_threshold,
         )
 
     def optimize(self) -> OptimizeResult:

@@ -4,20 +4,22 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Collapsible, Footer, Header, Static
 
-from tutor.app.screens.drill import grade_summary
+from tutor.app.screens.drill import RATING_STYLE, grade_summary
 from tutor.app.widgets.markdown_view import MarkdownView
+from tutor.engine.grading import rating_for
 from tutor.errors import TutorError
+from tutor.questions.render import plain_line
 from tutor.questions.terminal_text import terminal_text
 
 
 def score_bar(score: float, width: int = 20) -> Text:
     """A bar of ``width`` cells filled in proportion to ``score`` (0 to 1), with the percentage."""
     filled = round(score * width)
-    style = "green" if score >= 0.8 else "yellow" if score >= 0.5 else "red"
+    style = RATING_STYLE[rating_for(score)].removeprefix("bold ")
     return Text.assemble(("█" * filled, style), ("░" * (width - filled), "dim"), f" {100 * score:.0f}%")
 
 
@@ -42,15 +44,17 @@ class DrillReportScreen(Screen):
         Binding("q", "back", "Back", show=False),
     ]
 
-    def __init__(self, drill, answers: dict[str, str], *, feedback_each: bool) -> None:
+    def __init__(self, drill, answers: dict[str, str], *, shown: int | None = None, feedback_each: bool) -> None:
         super().__init__()
         self.drill = drill
         """The engine's Drill, finished here."""
+        self.shown = len(drill.questions) if shown is None else shown
+        """How many questions the learner was shown: the report covers those, not the whole plan."""
         self._answers = answers
         self._feedback_each = feedback_each
 
     def compose(self) -> ComposeResult:
-        report = self.drill.report()
+        report = self.drill.report(shown=self.shown)
         grades = {grade.card_id: grade for grade in report.grades}
         yield Header()
         with VerticalScroll(id="report"):
@@ -60,19 +64,21 @@ class DrillReportScreen(Screen):
             yield Static(overall, id="report-overall")
             yield Static(tag_table(report), id="report-tags")
             yield Static(Text("每题 each question", style="bold"), classes="report-heading")
-            for number, card in enumerate(self.drill.questions, start=1):
+            for number, card in enumerate(self.drill.questions[: report.questions], start=1):
                 grade = grades.get(card.id)
-                mark = "—" if grade is None else f"{100 * grade.score:.0f}%"
-                title = Text(terminal_text(f"{number}. {mark} · {card.question.splitlines()[0]}"))
+                mark = "跳过 skipped" if grade is None else f"{100 * grade.score:.0f}%"
+                title = Text(terminal_text(f"{number}. {mark} · {plain_line(card.question)}"))
                 # Under exam conditions the learner has seen no feedback yet: open each question's.
                 with Collapsible(title=title, collapsed=self._feedback_each, classes="report-question"):
                     if grade is None:
-                        yield Static(Text("not answered", style="dim"))
+                        yield Static(Text("skipped: not answered (scores 0)", style="dim"))
                     else:
                         yield Static(grade_summary(grade))
                         yield Static(Text("your answer: ", style="bold") + Text(self._answers.get(card.id, "")))
                     yield MarkdownView(card.answer, classes="report-reference")
-            yield Static("Move the schedule with these answers? (default: no)", id="report-question")
+        # Under the report, outside its scroll: the choice is on screen at any size.
+        with Vertical(id="report-choice"):
+            yield Static("按这些答案调整复习计划？ Apply these answers to the schedule? (default: no)", id="report-question")
             with Horizontal(id="report-decision"):
                 yield Button("k Keep schedule", id="keep", compact=True)
                 yield Button("a Apply to schedule", id="apply", variant="warning", compact=True)

@@ -23,14 +23,17 @@ class HomeScreen(Screen):
         Binding("b", "browse", "Browse"),
         Binding("s", "stats", "Stats"),
         Binding("m", "demos", "Demos"),
+        Binding("e", "exams", "Exams"),
+        Binding("c", "settings", "Settings"),
+        # Escape means "back" on every other screen, so here it does nothing rather than quit by surprise.
         Binding("q", "app.quit", "Quit"),
-        Binding("escape", "app.quit", "Quit", show=False),
     ]
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="home-body"):
             yield Static(id="today")
+            yield Static(id="home-exams")
             yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
             with Horizontal(id="entries"):
                 yield Button("r Review", id="go-review", variant="primary", compact=True)
@@ -74,15 +77,19 @@ class HomeScreen(Screen):
         waiting = sum(totals[1:])
         self.query_one("#go-review", Button).label = f"r Review ({waiting})"
         self.query_one("#today", Static).update(_today_line(study.reviews_today(), waiting))
+        exams = self.query_one("#home-exams", Static)
+        countdowns = [ready.countdown() for ready in study.exams.readiness_all()]
+        exams.display = bool(countdowns)
+        exams.update(Text("考试 exams  ", style="bold").append(terminal_text("   ".join(countdowns)), style="yellow"))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         key = event.row_key.value
         self.app.open_review(None if key == _ALL else [key])
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.run_action(event.button.id.removeprefix("go-"))
+        await self.run_action(event.button.id.removeprefix("go-"))
 
     def action_review(self) -> None:
         """Review every due card (r), whatever deck row is selected: enter on a row reviews only that deck."""
@@ -102,6 +109,16 @@ class HomeScreen(Screen):
         from tutor.app.screens.stats import StatsScreen
 
         self.app.push_screen(StatsScreen())
+
+    def action_exams(self) -> None:
+        from tutor.app.screens.exams import ExamsScreen
+
+        self.app.push_screen(ExamsScreen())
+
+    def action_settings(self) -> None:
+        from tutor.app.screens.settings import SettingsScreen
+
+        self.app.push_screen(SettingsScreen())
 
     def action_demos(self) -> None:
         from tutor.app.screens.demos import DemosScreen
