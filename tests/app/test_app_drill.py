@@ -165,3 +165,13 @@ async def test_the_feedback_says_the_rating_applies_only_if_the_learner_applies_
         await type_answer(pilot, "0.25")
         await pilot.press("ctrl+s")
         assert "if you apply it" in screen_text(app)
+
+
+async def test_the_drill_setup_opens_on_the_question_count_ready_to_edit(data_dir, study_library):
+    app = build_app(data_dir, library=study_library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("d")
+        count = app.screen.query_one("#drill-count")
+        assert app.screen.focused is count
+        await pilot.press("backspace", "backspace", "2", "enter")  # 20 → 2, enter starts
+        assert isinstance(app.screen, DrillScreen) and len(app.screen.drill.questions) == 2
