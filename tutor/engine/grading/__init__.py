@@ -327,8 +327,12 @@ def _refusal(form: _Form, window: _Window) -> tuple[str, str, str] | None:
     """Why a window cannot make the point although it holds its words: (reason, detail, clause)."""
     members = window.members
     if len(members) > 1:
-        # A clause that adds none of the point's new words is only the other's context ("不是 X，而是 Y").
-        found = [frozenset(u for u in form.new if _found(u, m.units)) for m in members]
+        # A clause that adds none of the point's new words or numbers is only the other's context ("不是 X，而是 Y").
+        found = [
+            frozenset(u for u in form.new if _found(u, m.units))
+            | frozenset(i for i, q in enumerate(form.quantities) if any(q.matches(o) for o in m.quantities))
+            for m in members
+        ]
         members = tuple(
             m for i, m in enumerate(members) if found[i] - frozenset().union(*(f for j, f in enumerate(found) if j != i))
         ) or members
