@@ -15,6 +15,7 @@ from tutor.app.widgets.history import CardHistory
 from tutor.clock import now
 from tutor.questions.card import Card
 from tutor.questions.search import SearchIndex
+from tutor.questions.render import plain_line
 from tutor.questions.terminal_text import terminal_text
 
 _ALL = "__all__"
@@ -22,8 +23,8 @@ _ALL = "__all__"
 
 def card_option(card: Card) -> Option:
     """A one-line entry of the card list: the question, cut with an ellipsis."""
-    # Backticks of inline code read as noise in a one-line list; the preview renders the Markdown.
-    prompt = Text(terminal_text(card.question.replace("\n", " ").replace("`", "")), no_wrap=True, overflow="ellipsis")
+    # One line without markup (backticks, stars, dollars); the preview renders the Markdown.
+    prompt = Text(terminal_text(plain_line(card.question)), no_wrap=True, overflow="ellipsis")
     return Option(prompt, id=card.id)
 
 
