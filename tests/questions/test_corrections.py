@@ -101,3 +101,16 @@ def test_regenerating_a_deck_applies_its_corrections_again(tmp_path, monkeypatch
     assert card.answer == "LeNet, VGG\n" and card.key_points == ("LeNet",)
     assert len(deck.corrections) == 2
     assert "009-x.yaml: a: the seed no longer has 'Which?'" in capsys.readouterr().err
+
+
+def test_a_generated_answer_marks_the_sentences_its_errata_correct():
+    # Generated answers keep the seed's words, so a wrong sentence is marked where it stands (or rephrased by a
+    # figure correction); the hand-written essay deck corrects its text instead and records the essay's words.
+    for path in DECKS:
+        deck = load_deck(path)
+        if not deck.corrections:
+            continue
+        rephrased = {correction.card for correction in deck.corrections if correction.why is Why.FIGURE}
+        for card in deck.cards:
+            if card.errata:
+                assert "〔见勘误〕" in card.answer or card.id in rephrased, card.id
