@@ -1,7 +1,7 @@
 """A whole drill end to end: setup, typed answers graded by the engine, the report, and the schedule choice."""
 
 from tutor.app.app import build_app
-from tutor.app.screens.drill import DrillScreen
+from tutor.app.screens.drill import DrillScreen, EndDrillScreen
 from tutor.app.screens.drill_report import DrillReportScreen
 from tutor.app.screens.drill_setup import DrillSetupScreen
 from tutor.app.screens.home import HomeScreen
@@ -93,7 +93,7 @@ async def test_leaving_the_report_without_choosing_keeps_the_schedule(data_dir):
         await pilot.press("ctrl+s")
         card = app.screen.card
         await type_answer(pilot, "0.25")
-        await pilot.press("ctrl+s", "escape")
+        await pilot.press("ctrl+s", "escape", "e")  # end the drill (asked: one answer given)
         drill = app.screen.drill
         await pilot.press("escape")
         assert drill.finished and not drill.report().moved_schedule
@@ -112,6 +112,56 @@ async def test_the_countdown_ends_the_drill_when_time_is_up(data_dir):
     app = build_app(data_dir, "drill", deck=["study"], count=2, minutes=0.01)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+s")
-        assert isinstance(app.screen, DrillScreen)
-        await pilot.pause(1.5)
+        # Polled rather than timed: on a loaded machine the 0.6 s may run out before the drill's first frame.
+        for _ in range(100):
+            if isinstance(app.screen, DrillReportScreen):
+                break
+            await pilot.pause(0.1)
         assert isinstance(app.screen, DrillReportScreen)
+        assert any("time is up" in notice.message for notice in app._notifications)
+
+
+async def test_escape_asks_before_throwing_away_a_typed_answer_and_the_report_lists_only_questions_shown(
+    data_dir, screen_text
+):
+    app = build_app(data_dir, "drill", deck=["study"], count=3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+s")
+        drill = app.screen.drill
+        await type_answer(pilot, "0.25")
+        await pilot.press("escape")
+        assert isinstance(app.screen, EndDrillScreen)
+        await pilot.press("k")  # keep drilling: the typed answer is still there
+        assert isinstance(app.screen, DrillScreen)
+        assert app.screen.query_one("#drill-answer").text == "0.25"
+        await pilot.press("ctrl+s", "ctrl+s")  # graded, then on to question 2
+        await pilot.press("escape", "e")
+        assert isinstance(app.screen, DrillReportScreen)
+        first, second, third = drill.questions
+        report = drill.report(shown=app.screen.shown)
+        assert (report.questions, report.answered) == (2, 1)
+        text = screen_text(app)
+        assert "answered 1/2" in text and "2. 跳过 skipped" in text and "3." not in text
+        # The schedule choice is on screen at 80x24 without scrolling, above the footer.
+        for button in ("#keep", "#apply"):
+            region = app.screen.query_one(button).region
+            assert 0 < region.y and region.bottom <= 23 and region.right <= 80
+
+
+async def test_escape_ends_a_drill_with_nothing_answered_without_asking(data_dir, study_library):
+    app = build_app(data_dir, library=study_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("d", "ctrl+s")
+        drill = app.screen.drill
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+        assert drill.finished and not drill.report().moved_schedule
+
+
+async def test_the_feedback_says_the_rating_applies_only_if_the_learner_applies_it(data_dir, screen_text):
+    app = build_app(data_dir, "drill", deck=["study"], count=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+s")
+        await type_answer(pilot, "0.25")
+        await pilot.press("ctrl+s")
+        assert "if you apply it" in screen_text(app)

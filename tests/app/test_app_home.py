@@ -74,6 +74,24 @@ async def test_each_entry_of_home_opens_its_screen_and_escape_comes_back(data_di
         assert isinstance(app.screen, HomeScreen)
 
 
+async def test_escape_on_home_does_nothing_and_q_quits(data_dir, study_library):
+    app = build_app(data_dir, library=study_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("escape", "escape")
+        assert isinstance(app.screen, HomeScreen) and app.is_running
+        await pilot.press("q")
+        assert not app.is_running
+
+
+@pytest.mark.parametrize(("button", "screen"), [("#go-drill", DrillSetupScreen), ("#go-review", ReviewScreen)])
+async def test_the_entry_buttons_open_their_screens(data_dir, study_library, button, screen):
+    app = build_app(data_dir, library=study_library)
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one(button).focus()
+        await pilot.press("enter")
+        assert isinstance(app.screen, screen)
+
+
 async def test_question_mark_shows_the_keys_of_the_current_screen(data_dir, study_library, screen_text):
     app = build_app(data_dir, "review", library=study_library)
     async with app.run_test(size=SIZE) as pilot:

@@ -150,3 +150,15 @@ def test_a_drill_on_real_corpus_cards_picks_from_the_chosen_deck_and_grades_its_
             tag = Counter(tagged).most_common(1)[0][0]
             drill = study.start_drill(tags=[tag], count=5, seed=7)
             assert all(tag in card.tags for card in drill.questions)
+
+
+def test_a_drill_ended_early_reports_only_the_questions_shown(study):
+    drill = study.start_drill(count=5, seed=0)
+    first, second = drill.questions[:2]
+    drill.answer(first.id, first.answer)
+    report = drill.report(shown=2)  # the second was shown and skipped; three were never asked
+    assert (report.questions, report.answered) == (2, 1)
+    assert report.score == pytest.approx(report.grades[0].score / 2)
+    tagged = {tag for card in (first, second) for tag in card.tags or ("untagged",)}
+    assert {tag.tag for tag in report.by_tag} == tagged
+    assert drill.report().questions == 5

@@ -237,3 +237,14 @@ def test_a_decompression_bomb_stops_at_the_limit(tmp_path, monkeypatch):
 
 def test_a_missing_file_is_refused(tmp_path):
     assert "no such file" in _refusal(tmp_path / "missing.apkg")
+
+
+def test_a_directory_or_a_fifo_is_refused_at_once(tmp_path):
+    import os
+
+    folder = tmp_path / "deck.apkg"
+    folder.mkdir()
+    assert "is a directory, not a regular file" in _refusal(folder)
+    fifo = tmp_path / "pipe.apkg"
+    os.mkfifo(fifo)
+    assert "is a named pipe (FIFO), not a regular file" in _refusal(fifo)

@@ -93,7 +93,7 @@ class DemoView(VerticalScroll):
         """Extra keyword arguments for compute (a progress callback, say); none by default."""
         return {}
 
-    def animate(self, frames: Sequence[Any], show: Callable[[Any], None]) -> None:
+    def play_frames(self, frames: Sequence[Any], show: Callable[[Any], None]) -> None:
         """Call ``show`` on each of ``frames`` in turn, ``FPS`` a second, replacing any running animation."""
         if self._animation is not None:
             self._animation.stop()

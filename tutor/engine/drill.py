@@ -73,7 +73,7 @@ class DrillReport:
     drill_id: int
     """The drill's row in the database."""
     questions: int
-    """Questions asked."""
+    """Questions asked (shown to the learner, answered or skipped)."""
     answered: int
     """Questions answered."""
     score: float
@@ -179,10 +179,16 @@ class Drill:
         self._answers[card_id] = _Answer(card, grade, at)
         return grade
 
-    def report(self) -> DrillReport:
-        """Return the report so far: overall score and a score per tag (weakest first)."""
+    def report(self, shown: int | None = None) -> DrillReport:
+        """Return the report so far: overall score and a score per tag (weakest first).
+
+        Args:
+            shown: how many questions, in order, the learner was shown; the others are left out of the report
+                (a drill ended early reports on what was asked, not on the whole plan). None: every question.
+        """
+        asked = self.questions if shown is None else self.questions[: max(shown, len(self._answers))]
         tags: dict[str, list[float | None]] = {}
-        for card in self.questions:
+        for card in asked:
             answer = self._answers.get(card.id)
             for tag in card.tags or (UNTAGGED,):
                 tags.setdefault(tag, []).append(answer.grade.score if answer else None)
@@ -200,9 +206,9 @@ class Drill:
         total = math.fsum(grade.score for grade in grades)
         return DrillReport(
             drill_id=self.id,
-            questions=len(self.questions),
+            questions=len(asked),
             answered=len(grades),
-            score=total / len(self.questions) if self.questions else 0.0,
+            score=total / len(asked) if asked else 0.0,
             by_tag=tuple(by_tag),
             grades=grades,
             moved_schedule=self._finished and self._moved,

@@ -2,7 +2,7 @@
 
 Each answer becomes a review-mode row of the log, and the card's state is what py-fsrs gives when it replays
 every answer that moved the card's schedule, the imported ones and any given in tutor, in time order, through
-:func:`tutor.engine.scheduling.review` (the same function a rating uses, fuzz seeded the same way). So a card
+:func:`tutor.engine.scheduling.replay` (what a rating does, fuzz seeded the same way). So a card
 Anki knew well is not new, and ``tutor optimize`` fits parameters on the imported answers.
 
 An answer already in the log (the same card at the same microsecond) is not added again: importing a package
@@ -54,14 +54,6 @@ class HistoryImport:
         return {"reviews_added": self.added, "reviews_known": self.known, "cards_rescheduled": self.cards}
 
 
-def replay(scheduler: Scheduler, card_id: str, answers: Sequence[tuple[datetime, str]]) -> list[CardState]:
-    """Return the card's state before each answer and, last, after them all: a new card rated in order."""
-    states = [CardState(card_id)]
-    for at, rating in answers:
-        states.append(scheduling.review(scheduler, states[-1], rating, at))
-    return states
-
-
 def import_history(
     store: Store, reviews: Sequence[PastReview], *, decks: Mapping[str, str], settings: StudySettings
 ) -> HistoryImport:
@@ -98,7 +90,9 @@ def import_history(
             deck = decks[card_id]
             if deck not in schedulers:
                 schedulers[deck] = scheduling.make_scheduler(settings, deck)
-            states = replay(schedulers[deck], card_id, [(from_us(moment), rating) for moment, rating, _ in answers])
+            states = scheduling.replay(
+                schedulers[deck], CardState(card_id), [(from_us(moment), rating) for moment, rating, _ in answers]
+            )
             for (moment, rating, review), before in zip(answers, states):
                 if review is not None:
                     store.append_review(

@@ -14,6 +14,7 @@ py-fsrs itself, seeded the same way, and compares.
 
 import random
 import threading
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -73,19 +74,11 @@ def to_fsrs(state: CardState, at: datetime) -> Card:
     )
 
 
-def review(scheduler: Scheduler, state: CardState, rating: str, at: datetime) -> CardState:
-    """Return the card's state after ``rating`` at time ``at`` (aware UTC), as py-fsrs schedules it.
-
-    The fuzz is seeded from the card id and its review count (see the module docstring).
-    """
+def _review(scheduler: Scheduler, state: CardState, rating: str, at: datetime) -> CardState:
+    """:func:`review` without the lock and the saving of ``random``'s state (the caller holds and saves them)."""
     card = to_fsrs(state, at)
-    with _FUZZ_LOCK:
-        saved = random.getstate()
-        random.seed(fuzz_seed(state.card_id, state.reps))
-        try:
-            card, _ = scheduler.review_card(card, Rating(RATINGS.index(rating) + 1), review_datetime=at)
-        finally:
-            random.setstate(saved)
+    random.seed(fuzz_seed(state.card_id, state.reps))
+    card, _ = scheduler.review_card(card, Rating(RATINGS.index(rating) + 1), review_datetime=at)
     lapsed = state.state == "review" and rating == "again"
     return replace(
         state,
@@ -98,6 +91,28 @@ def review(scheduler: Scheduler, state: CardState, rating: str, at: datetime) ->
         reps=state.reps + 1,
         lapses=state.lapses + int(lapsed),
     )
+
+
+def review(scheduler: Scheduler, state: CardState, rating: str, at: datetime) -> CardState:
+    """Return the card's state after ``rating`` at time ``at`` (aware UTC), as py-fsrs schedules it.
+
+    The fuzz is seeded from the card id and its review count (see the module docstring).
+    """
+    return replay(scheduler, state, [(at, rating)])[-1]
+
+
+def replay(scheduler: Scheduler, state: CardState, answers: Sequence[tuple[datetime, str]]) -> list[CardState]:
+    """Return ``state`` and the state after each of ``answers`` ((time, rating), in order), each as :func:`review`
+    gives it; ``random``'s state is saved and restored once for them all (a long history replays fast)."""
+    states = [state]
+    with _FUZZ_LOCK:
+        saved = random.getstate()
+        try:
+            for at, rating in answers:
+                states.append(_review(scheduler, states[-1], rating, at))
+        finally:
+            random.setstate(saved)
+    return states
 
 
 def preview(scheduler: Scheduler, state: CardState, at: datetime) -> dict[str, timedelta]:

@@ -9,6 +9,7 @@ cannot hang us) and examined again through the open descriptor, which is what is
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 MEGABYTE = 1024 * 1024
 
@@ -42,6 +43,28 @@ def _check(info: os.stat_result, limit: int) -> None:
         )
 
 
+def open_regular_file(path: Path, limit: int) -> BinaryIO:
+    """Open the regular file ``path``, which must hold at most ``limit`` bytes, for reading in binary.
+
+    Raises:
+        UnreadableFileError: as :func:`read_regular_file`.
+    """
+    try:
+        _check(os.stat(path), limit)
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        stream = os.fdopen(handle, "rb")
+        try:
+            _check(os.fstat(handle), limit)
+        except BaseException:
+            stream.close()
+            raise
+    except FileNotFoundError:
+        raise UnreadableFileError("no such file") from None
+    except OSError as error:
+        raise UnreadableFileError(f"cannot read the file: {error.strerror or error}") from None
+    return stream
+
+
 def read_regular_file(path: Path, limit: int) -> bytes:
     """Return the bytes of the regular file ``path``, which must hold at most ``limit`` bytes.
 
@@ -49,16 +72,11 @@ def read_regular_file(path: Path, limit: int) -> bytes:
         UnreadableFileError: the file is missing, unreadable, not a regular file (a directory, device, FIFO
             or socket) or larger than ``limit``.
     """
-    try:
-        _check(os.stat(path), limit)
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-        with os.fdopen(handle, "rb") as stream:
-            _check(os.fstat(handle), limit)
+    with open_regular_file(path, limit) as stream:
+        try:
             data = stream.read(limit + 1)
-    except FileNotFoundError:
-        raise UnreadableFileError("no such file") from None
-    except OSError as error:
-        raise UnreadableFileError(f"cannot read the file: {error.strerror or error}") from None
+        except OSError as error:
+            raise UnreadableFileError(f"cannot read the file: {error.strerror or error}") from None
     if len(data) > limit:  # it grew after it was examined
         raise UnreadableFileError(f"is larger than the {limit / MEGABYTE:g} MB limit")
     return data

@@ -6,9 +6,9 @@ from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static, TextArea
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Header, Label, Static, TextArea
 
 from tutor.app.widgets.card_view import CardView
 from tutor.app.widgets.countdown import Countdown
@@ -21,7 +21,8 @@ def grade_summary(grade) -> Group:
     score = Text(f"得分 score {100 * grade.score:.0f}%", style="bold green" if grade.score >= 0.8 else "bold yellow")
     if grade.score < 0.5:
         score.stylize("bold red")
-    score.append(f"   → rated {grade.rating}", style="dim")
+    # Nothing moves until the learner applies the drill to the schedule at the end: say so.
+    score.append(f"   → rated {grade.rating} if you apply it to the schedule", style="dim")
     lines = [score]
     if grade.hits:
         lines.append(Text("✓ made: " + " · ".join(grade.hits), style="green"))
@@ -30,6 +31,39 @@ def grade_summary(grade) -> Group:
     if grade.derived_points:
         lines.append(Text("(this card has no key points: they were taken from the reference answer)", style="dim"))
     return Group(*lines)
+
+
+class EndDrillScreen(ModalScreen[bool]):
+    """Asks before a drill with answers (or a typed answer) ends: True to end it, False to keep drilling."""
+
+    BINDINGS = [
+        Binding("k", "dismiss(False)", "Keep drilling"),
+        Binding("escape", "dismiss(False)", "Keep drilling", show=False),
+        Binding("e", "dismiss(True)", "End drill"),
+    ]
+
+    def __init__(self, answered: int, typed: bool) -> None:
+        super().__init__()
+        self._answered = answered
+        self._typed = typed
+
+    def compose(self) -> ComposeResult:
+        what = f"{self._answered} answered"
+        if self._typed:
+            what += " · the answer you are typing will be lost"
+        with Vertical(id="end-drill"):
+            yield Label(Text("结束练习？ End the drill?", style="bold"))
+            yield Label(Text(what, style="dim"))
+            with Horizontal(id="end-drill-buttons"):
+                yield Button("k 继续 Keep drilling", id="keep-drilling", variant="primary", compact=True)
+                yield Button("e 结束 End drill", id="end-drill-now", variant="error", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#keep-drilling").focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "end-drill-now")
 
 
 class DrillScreen(Screen):
@@ -102,11 +136,11 @@ class DrillScreen(Screen):
         self.query_one("#drill-body", VerticalScroll).scroll_home(animate=False)
         self._shown_at = time.monotonic()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
         action = {"drill-submit": "submit", "drill-skip": "skip", "drill-end": "end"}.get(event.button.id or "")
         if action:
             event.stop()
-            self.run_action(action)
+            await self.run_action(action)
 
     def action_submit(self) -> None:
         """Grade the answer (or, once graded, go on to the next question)."""
@@ -158,8 +192,23 @@ class DrillScreen(Screen):
         self._report()
 
     def action_end(self) -> None:
-        """End the drill now: the report shows what was answered."""
-        self._report()
+        """End the drill, asking first when that would throw away answers or a typed answer.
+
+        With nothing answered and nothing typed there is nothing to report: the drill ends and the learner is
+        back where the drill started from.
+        """
+        typed = not self._graded and bool(self.query_one("#drill-answer", TextArea).text.strip())
+        if not self.answers and not typed:
+            self._over = True
+            self.drill.finish(move_schedule=False)
+            self.app.pop_screen()
+            return
+
+        def chosen(end: bool | None) -> None:
+            if end:
+                self._report()
+
+        self.app.push_screen(EndDrillScreen(len(self.answers), typed), chosen)
 
     def _report(self) -> None:
         from tutor.app.screens.drill_report import DrillReportScreen
@@ -168,4 +217,6 @@ class DrillScreen(Screen):
             return
         self._over = True
         self.query_one("#drill-clock", Countdown).stop()
-        self.app.switch_screen(DrillReportScreen(self.drill, self.answers, feedback_each=self.feedback_each))
+        self.app.switch_screen(
+            DrillReportScreen(self.drill, self.answers, shown=self.index + 1, feedback_each=self.feedback_each)
+        )

@@ -4,7 +4,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Collapsible, Footer, Header, Static
 
@@ -42,15 +42,17 @@ class DrillReportScreen(Screen):
         Binding("q", "back", "Back", show=False),
     ]
 
-    def __init__(self, drill, answers: dict[str, str], *, feedback_each: bool) -> None:
+    def __init__(self, drill, answers: dict[str, str], *, shown: int | None = None, feedback_each: bool) -> None:
         super().__init__()
         self.drill = drill
         """The engine's Drill, finished here."""
+        self.shown = len(drill.questions) if shown is None else shown
+        """How many questions the learner was shown: the report covers those, not the whole plan."""
         self._answers = answers
         self._feedback_each = feedback_each
 
     def compose(self) -> ComposeResult:
-        report = self.drill.report()
+        report = self.drill.report(shown=self.shown)
         grades = {grade.card_id: grade for grade in report.grades}
         yield Header()
         with VerticalScroll(id="report"):
@@ -60,19 +62,21 @@ class DrillReportScreen(Screen):
             yield Static(overall, id="report-overall")
             yield Static(tag_table(report), id="report-tags")
             yield Static(Text("每题 each question", style="bold"), classes="report-heading")
-            for number, card in enumerate(self.drill.questions, start=1):
+            for number, card in enumerate(self.drill.questions[: report.questions], start=1):
                 grade = grades.get(card.id)
-                mark = "—" if grade is None else f"{100 * grade.score:.0f}%"
+                mark = "跳过 skipped" if grade is None else f"{100 * grade.score:.0f}%"
                 title = Text(terminal_text(f"{number}. {mark} · {card.question.splitlines()[0]}"))
                 # Under exam conditions the learner has seen no feedback yet: open each question's.
                 with Collapsible(title=title, collapsed=self._feedback_each, classes="report-question"):
                     if grade is None:
-                        yield Static(Text("not answered", style="dim"))
+                        yield Static(Text("skipped: not answered (scores 0)", style="dim"))
                     else:
                         yield Static(grade_summary(grade))
                         yield Static(Text("your answer: ", style="bold") + Text(self._answers.get(card.id, "")))
                     yield MarkdownView(card.answer, classes="report-reference")
-            yield Static("Move the schedule with these answers? (default: no)", id="report-question")
+        # Under the report, outside its scroll: the choice is on screen at any size.
+        with Vertical(id="report-choice"):
+            yield Static("按这些答案调整复习计划？ Apply these answers to the schedule? (default: no)", id="report-question")
             with Horizontal(id="report-decision"):
                 yield Button("k Keep schedule", id="keep", compact=True)
                 yield Button("a Apply to schedule", id="apply", variant="warning", compact=True)

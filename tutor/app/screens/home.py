@@ -25,8 +25,8 @@ class HomeScreen(Screen):
         Binding("m", "demos", "Demos"),
         Binding("e", "exams", "Exams"),
         Binding("c", "settings", "Settings"),
+        # Escape means "back" on every other screen, so here it does nothing rather than quit by surprise.
         Binding("q", "app.quit", "Quit"),
-        Binding("escape", "app.quit", "Quit", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -87,9 +87,9 @@ class HomeScreen(Screen):
         key = event.row_key.value
         self.app.open_review(None if key == _ALL else [key])
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.run_action(event.button.id.removeprefix("go-"))
+        await self.run_action(event.button.id.removeprefix("go-"))
 
     def action_review(self) -> None:
         """Review every due card (r), whatever deck row is selected: enter on a row reviews only that deck."""

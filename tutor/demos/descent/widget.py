@@ -43,7 +43,7 @@ class DescentView(DemoView):
         noise = self.query_one("#descent-noise", PlotextPlot)
         figures.draw_minibatch(noise.plt, result)
         noise.refresh()
-        self.animate(figures.frame_steps(result, figures.FRAMES), self._draw_paths)
+        self.play_frames(figures.frame_steps(result, figures.FRAMES), self._draw_paths)
 
     def _draw_paths(self, step: int) -> None:
         paths = self.query_one("#descent-paths", PlotextPlot)

@@ -38,7 +38,7 @@ class LstmView(DemoView):
         figures.draw_sweep(sweep.plt, result)
         sweep.refresh()
         self.query_one("#lstm-table", Static).update(figures.sweep_table(result))
-        self.animate(figures.frame_starts(result, figures.FRAMES), self._draw_flow)
+        self.play_frames(figures.frame_starts(result, figures.FRAMES), self._draw_flow)
 
     def _draw_flow(self, first: int) -> None:
         flow = self.query_one("#lstm-flow", PlotextPlot)

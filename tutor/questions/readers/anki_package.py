@@ -34,8 +34,11 @@ from enum import IntEnum
 from pathlib import Path
 
 from tutor.errors import NoteImportError
+from tutor.questions.files import UnreadableFileError, open_regular_file
 from tutor.questions.readers.anki_templates import CardContext, render_side
 
+MAX_PACKAGE_BYTES = 4 << 30
+"""The largest package read (4 GiB): shared decks with their images and sounds run to hundreds of MB."""
 MAX_COLLECTION_BYTES = 1 << 30
 """The largest collection read (1 GiB uncompressed): a 100,000-card collection with its history is ~100 MB."""
 MAX_MEDIA_BYTES = 32 << 20
@@ -236,6 +239,8 @@ def _open_collection(path: Path, archive: zipfile.ZipFile) -> tuple[str, sqlite3
         # content is complete without a -wal file (an export has none).
         data = data[:18] + b"\x01\x01" + data[20:]
     db = sqlite3.connect(":memory:")
+    # Anki's indexes on deck and note type names use its own collation; SQLite needs it to read them.
+    db.create_collation("unicase", unicase)
     try:
         db.deserialize(data)
         db.execute("PRAGMA query_only = 1")
@@ -243,6 +248,12 @@ def _open_collection(path: Path, archive: zipfile.ZipFile) -> tuple[str, sqlite3
         db.close()
         raise _refuse(path, f"{member} is a corrupt SQLite database") from None
     return member, db
+
+
+def unicase(left: str, right: str) -> int:
+    """Anki's ``unicase`` collation: compare case-insensitively."""
+    left, right = left.casefold(), right.casefold()
+    return (left > right) - (left < right)
 
 
 @dataclass(frozen=True)
@@ -364,7 +375,8 @@ _MARKDOWN_CACHE: dict[str, str] = {}
 
 def side_markdown(side: str) -> str:
     """Return one rendered side's HTML as Markdown: sounds dropped, images as placeholders."""
-    side = _IMG.sub(_image_placeholder, _SOUND.sub("", side))
+    # Stripped: the white space around a side never shows, and equal sides then share one conversion.
+    side = _IMG.sub(_image_placeholder, _SOUND.sub("", side)).strip()
     cached = _MARKDOWN_CACHE.get(side)
     if cached is not None:
         return cached
@@ -440,12 +452,14 @@ def is_answer(ease: int, kind: int, factor: int) -> bool:
 
 def _reviews(db: sqlite3.Connection, card_ids: set[int]) -> tuple[list[AnkiReview], int]:
     reviews, skipped = [], 0
+    kinds = {kind.value: kind for kind in ReviewKind}
     for row_id, card_id, ease, duration, kind, factor in db.execute(
         "SELECT id, cid, ease, time, type, factor FROM revlog ORDER BY id"
     ):
         if card_id not in card_ids:
             continue
-        if not is_answer(ease, kind, factor) or kind not in ReviewKind._value2member_map_:
+        known = kinds.get(kind)
+        if known is None or not is_answer(ease, kind, factor):
             skipped += 1
             continue
         reviews.append(
@@ -454,7 +468,7 @@ def _reviews(db: sqlite3.Connection, card_ids: set[int]) -> tuple[list[AnkiRevie
                 reviewed_at=datetime.fromtimestamp(row_id / 1000, UTC),
                 rating=ease,
                 duration_ms=max(0, int(duration or 0)),
-                kind=ReviewKind(kind),
+                kind=known,
             )
         )
     return reviews, skipped
@@ -487,13 +501,16 @@ def read_anki_package(path: Path) -> AnkiPackage:
         NoteImportError: one line saying which: the file is missing or not a zip, holds no collection, or its
             collection is of an unknown schema, corrupt, or too large.
     """
-    if not path.is_file():
-        raise _refuse(path, "no such file" if not path.exists() else "not a regular file")
     try:
-        archive = zipfile.ZipFile(path)
+        stream = open_regular_file(path, MAX_PACKAGE_BYTES)
+    except UnreadableFileError as error:
+        raise _refuse(path, str(error)) from None
+    try:
+        archive = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, OSError):
+        stream.close()
         raise _refuse(path, "not an Anki package (not a zip file)") from None
-    with archive:
+    with stream, archive:
         member, db = _open_collection(path, archive)
         try:
             try:
