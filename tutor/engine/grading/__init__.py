@@ -400,12 +400,6 @@ def _grade_point(point: str, question: str, windows: list[_Window]) -> PointResu
     return PointResult(point, best.coverage, False, best.evidence, best.reason, best.detail)
 
 
-def point_coverage(point: str, answer: str, question: str = "") -> float:
-    """Return how well ``answer`` makes ``point``: its best clause's coverage when made, else 0."""
-    result = _grade_point(point, question, _windows(split_clauses(answer)))
-    return result.coverage if result.made else 0.0
-
-
 _CODE_BLOCK = re.compile(r"```.*?```", re.S)
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _LINE_MARK = re.compile(r"^\s*(?:[-*+>]|\d+[.)、]|#+)\s*")
