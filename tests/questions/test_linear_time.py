@@ -140,14 +140,20 @@ HOSTILE_TEXTS = {
     "unclosed <iframe>": "<iframe>" * (SIZE // 8),
     "nested scripts": "$" + "x^{" * 600 + "}" * 600 + "$",
     "one 100 KB line": "梯度" * (SIZE // 2),
+    "unpaired bold marks": "**a" * (SIZE // 3),
+    "unclosed fences": "~~~\n" * (SIZE // 4),
+    "aligned without end": "$$\\begin{aligned} a &= b \\\\" * (SIZE // 30),
+    "erratum-like math words": "h_{t−1} " * (SIZE // 8),
 }
 
 
 @pytest.mark.parametrize("label", sorted(HOSTILE_TEXTS))
-def test_terminal_markdown_is_fast_on_hostile_text(label):
+def test_preparing_markdown_for_the_terminal_is_fast_on_hostile_text(label):
+    # terminal_markdown (math, figures, controls), then markdown-it with tutor's repairs of its tokens.
+    from tutor.questions.markdown_tokens import parse
     from tutor.questions.render import terminal_markdown
 
-    assert _cpu_seconds(terminal_markdown, HOSTILE_TEXTS[label]) < LIMIT
+    assert _cpu_seconds(lambda: parse(terminal_markdown(HOSTILE_TEXTS[label]))) < LIMIT
 
 
 @pytest.mark.parametrize(
@@ -189,3 +195,13 @@ def test_a_10_mb_line_is_cut_for_display():
     assert _cpu_seconds(console.print, card_renderable(card)) < LIMIT
     shown = console.file.getvalue()
     assert "梯度梯度" in shown and "此行过长，其余 9998000 字未显示" in shown
+
+
+def test_an_erratum_of_100_kb_of_math_words_is_fast():
+    from tutor.questions.card import Card, Erratum
+    from tutor.questions.markdown_tokens import parse
+    from tutor.questions.render import errata_markdown, terminal_markdown
+
+    prose = "h_{t−1} \\beta " * (SIZE // 14)
+    card = Card(id="e", deck="d", question="q", answer="a", errata=(Erratum(prose, prose, "tests/x.py::t"),))
+    assert _cpu_seconds(lambda: parse(terminal_markdown(errata_markdown(card)))) < LIMIT

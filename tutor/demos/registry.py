@@ -170,7 +170,8 @@ def check_memory(needed: float, parameters: tuple[str, ...], detail: str, availa
     allowed = memory_allowance(available)
     if needed <= allowed:
         return
-    why = "at most 8 GiB" if available is None else f"half of the {available / GB:.1f} GB available, at most 8 GiB"
+    cap = f"at most {DEMO_MEMORY_CAP / 2**30:g} GiB"
+    why = cap if available is None else f"half of the {available / GB:.1f} GB available, {cap}"
     raise DemoParameterError.about(
         *parameters,
         problem=f"would take about {needed / GB:.1f} GB of memory ({detail}); a demo may take {allowed / GB:.1f} GB here "

@@ -4,6 +4,7 @@ import re
 from functools import lru_cache
 
 from tutor.questions.card import Card
+from tutor.questions import markdown_tokens
 from tutor.questions.markdown import strip_broken_references
 from tutor.questions.terminal_text import terminal_text
 
@@ -29,6 +30,7 @@ so that a text of 16,000 tiny formulas cannot keep pylatexenc busy for seconds."
 _SUPERSCRIPT = dict(zip("0123456789+-=()nix", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱˣ"))
 _SUPERSCRIPT.update(dict(zip("abcdefghjklmoprstuvwyzT", "ᵃᵇᶜᵈᵉᶠᵍʰʲᵏˡᵐᵒᵖʳˢᵗᵘᵛʷʸᶻᵀ")))
 _SUBSCRIPT = dict(zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ"))
+_SUPERSCRIPT["−"], _SUBSCRIPT["−"] = "⁻", "₋"  # U+2212, the minus sign of typeset text
 _SCRIPT = re.compile(r"([_^])(?:\{([^{}]*)\}|(\\[A-Za-z]+|[A-Za-z0-9]))")
 _SCRIPT_MACROS = {"\\top": "ᵀ", "\\intercal": "ᵀ", "\\prime": "′", "\\ast": "*", "\\star": "*", "\\dagger": "†"}
 
@@ -107,7 +109,10 @@ def math_to_unicode(latex: str) -> str:
 
 
 def _replace_spans(text: str, openings: re.Pattern, convert, *, one_line: bool) -> str:
-    """Replace each span from an opening delimiter to its closing one by ``convert(opening, body)``.
+    """Replace each span from an opening delimiter to its closing one by ``convert(opening, body, indent)``.
+
+    ``indent`` is the white space that starts the opening's line when nothing else comes before it on that
+    line (a formula on its own line in a list item), else the empty string.
 
     The body is never empty; with ``one_line`` it holds no newline. An opening without its closing stays as
     written. The next closing of each kind and the next newline are remembered, so the whole text is scanned
@@ -132,7 +137,10 @@ def _replace_spans(text: str, openings: re.Pattern, convert, *, one_line: bool) 
             pieces.append(text[position:start])
             position = start
             continue
-        pieces += [text[position : opening.start()], convert(opening.group(0), text[start:end])]
+        line_start = text.rfind("\n", 0, opening.start()) + 1
+        indent = text[line_start : opening.start()]
+        indent = indent if not indent.strip() else ""
+        pieces += [text[position : opening.start()], convert(opening.group(0), text[start:end], indent)]
         position = end + len(closing)
     pieces.append(text[position:])
     return "".join(pieces)
@@ -147,12 +155,14 @@ def _convert_math(markdown: str, budget: list[int]) -> str:
         budget[0] -= 1
         return True
 
-    def display(opening: str, body: str) -> str:
+    def display(opening: str, body: str, indent: str) -> str:
         if not convertible(body):
             return opening + body + _CLOSING[opening]
-        return "\n\n    " + math_to_unicode(body).replace("\n", " ") + "\n\n"
+        # An indented code block (inside a list item when the formula is): the lines of a multi-line
+        # equation keep their own lines and alignment.
+        return "\n\n" + "".join(f"{indent}    {line}\n" for line in _display_lines(body)) + "\n"
 
-    def inline(opening: str, body: str) -> str:
+    def inline(opening: str, body: str, _indent: str) -> str:
         return math_to_unicode(body) if convertible(body) else opening + body + _CLOSING[opening]
 
     def dollars(match: re.Match) -> str:
@@ -164,6 +174,54 @@ def _convert_math(markdown: str, budget: list[int]) -> str:
 
     text = _replace_spans(markdown, _DISPLAY_OPEN, display, one_line=False)
     return _DOLLAR_MATH.sub(dollars, _replace_spans(text, _INLINE_OPEN, inline, one_line=True))
+
+
+_ENVIRONMENT = re.compile(r"\\begin\{(aligned|align\*?|alignedat|gathered|gather\*?|split|cases|dcases)\}")
+_MOST_CELLS = 200
+"""Cells of multi-line equations laid out in one formula; a formula with more is written on one line."""
+
+
+def _width(text: str) -> int:
+    """Terminal columns of ``text``: CJK characters take two, combining marks (the tilde of C̃) none."""
+    import unicodedata
+
+    return sum(
+        0 if unicodedata.combining(char) else 2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text
+    )
+
+
+def _environment_lines(kind: str, prefix: str, rows: list[list[str]]) -> list[str]:
+    """Lay out the rows of an ``aligned`` (cells aligned by column) or ``cases`` environment (a brace before)."""
+    columns = max(map(len, rows))
+    widths = [max((_width(row[column]) for row in rows if column < len(row)), default=0) for column in range(columns)]
+    lines = []
+    for row in rows:
+        cells = [cell + " " * (widths[column] - _width(cell)) for column, cell in enumerate(row)]
+        lines.append(("   " if "cases" in kind else " ").join(cells).rstrip())
+    if "cases" in kind:
+        lines = [("{ " if number == 0 else "  ") + line for number, line in enumerate(lines)]
+    lead = prefix + " " if prefix else ""
+    return [(lead if number == 0 else " " * _width(lead)) + line for number, line in enumerate(lines)]
+
+
+def _display_lines(latex: str) -> list[str]:
+    """Return a display formula as lines: one per row of its aligned/cases environments, else one line."""
+    lines: list[str] = []
+    position = 0
+    text = ""
+    while (opening := _ENVIRONMENT.search(latex, position)) is not None:
+        closing = latex.find(f"\\end{{{opening.group(1)}}}", opening.end())
+        rows = [row.split("&") for row in latex[opening.end() : closing].split("\\\\") if row.strip()]
+        if closing == -1 or not rows or sum(map(len, rows)) > _MOST_CELLS:
+            break
+        prefix = math_to_unicode(text + latex[position : opening.start()])
+        cells = [[math_to_unicode(cell) for cell in row] for row in rows]
+        lines += _environment_lines(opening.group(1), prefix, cells)
+        position, text = closing + len(opening.group(1)) + len("\\end{}"), ""
+    rest = math_to_unicode(latex[position:]).replace("\n", " ")
+    if lines and rest:
+        lines[-1] += " " + rest
+    return lines or [rest]
 
 
 def _cut_for_display(text: str) -> str:
@@ -197,29 +255,84 @@ def terminal_markdown(markdown: str) -> str:
     return "".join(piece if index % 2 else _convert_math(piece, budget) for index, piece in enumerate(pieces))
 
 
+# In an erratum's prose, a word such as h_{t−1}, Σ_{x_j∈M} or \beta is math written without dollars.
+_ERRATUM_KEPT = re.compile(r"\$[^$\n]*\$|`[^`\n]*`")
+_ERRATUM_WORD = re.compile(r"[^\s\u2e80-\u9fff\uff00-\uffef]+")
+_LATEX_SIGN = re.compile(r"[_^]\{|\\[A-Za-z]")
+
+
+def _dollars_around_math(text: str) -> str:
+    """Return prose with each word that holds LaTeX (``_{``, ``^{``, ``\\name``) put between dollars."""
+
+    def words(prose: str) -> str:
+        return _ERRATUM_WORD.sub(lambda word: f"${word.group()}$" if _LATEX_SIGN.search(word.group()) else word.group(), prose)
+
+    pieces = []
+    position = 0
+    for kept in _ERRATUM_KEPT.finditer(text):
+        pieces += [words(text[position : kept.start()]), kept.group()]
+        position = kept.end()
+    pieces.append(words(text[position:]))
+    return "".join(pieces)
+
+
+ERRATA_TITLE = "勘误"
+"""The title of the box that shows a card's errata."""
+
+
 def errata_markdown(card: Card) -> str:
-    """Return the card's errata as Markdown: the original claim, the correction and the check behind it."""
-    lines = []
-    for erratum in card.errata:
-        lines.append(f"- **原文**：{erratum.claim}\n  **更正**：{erratum.correction}\n  *（验证：`{erratum.check}`）*")
-    return terminal_markdown("\n".join(lines))
+    """Return the card's errata as Markdown, in Chinese: for each, what the source says and the correction.
+
+    The test that computes each correction (``Erratum.check``) stays in the data and in ``--json``; the
+    learner reads the correction itself. Math written without dollars is rendered like the answers' math.
+    """
+    blocks = [
+        f"**原文**：{_dollars_around_math(erratum.claim)}\n\n**更正**：{_dollars_around_math(erratum.correction)}"
+        for erratum in card.errata
+    ]
+    return "\n\n---\n\n".join(blocks)
+
+
+def markdown_renderable(markdown: str, **options):
+    """Return a Rich renderable of card Markdown: :func:`terminal_markdown`, then Rich's Markdown drawn over
+    the repaired tokens of :mod:`tutor.questions.markdown_tokens`. ``options`` go to Rich's Markdown."""
+    return _markdown_class()(terminal_markdown(markdown), **options)
+
+
+@lru_cache(maxsize=1)
+def _markdown_class():
+    from rich.markdown import Markdown  # rich costs ~30 ms: only when drawing
+
+    class CardMarkdown(Markdown):
+        """Rich's Markdown over the tokens of :func:`tutor.questions.markdown_tokens.parse`."""
+
+        def __init__(self, markup: str, **options) -> None:
+            super().__init__("", **options)
+            self.markup = markup
+            self.parsed = markdown_tokens.parse(markup)
+
+    return CardMarkdown
+
+
+def plain_line(markdown: str) -> str:
+    """Return card Markdown (a question, usually) as one line of plain text: math as Unicode, no markup."""
+    return markdown_tokens.plain_text(terminal_markdown(markdown))
 
 
 def card_renderable(card: Card, *, show_answer: bool = True):
     """Return a Rich renderable of the card: question, answer, errata, tags, key points and demos."""
     from rich.console import Group  # rich costs ~30 ms: only when drawing
-    from rich.markdown import Markdown
     from rich.panel import Panel
     from rich.text import Text
 
     def plain(text: str, style: str) -> Text:
         return Text(terminal_text(text), style=style)
 
-    parts = [plain(f"{card.id} · {card.deck}", "dim"), plain(terminal_markdown(card.question), "bold")]
+    parts = [plain(f"{card.id} · {card.deck}", "dim"), markdown_renderable(card.question, style="bold")]
     if show_answer:
-        parts.append(Markdown(terminal_markdown(card.answer), code_theme="monokai"))
+        parts.append(markdown_renderable(card.answer, code_theme="monokai"))
         if card.errata:
-            parts.append(Panel(Markdown(errata_markdown(card)), title="勘误 errata", border_style="yellow"))
+            parts.append(Panel(markdown_renderable(errata_markdown(card)), title=ERRATA_TITLE, border_style="yellow"))
         if card.key_points:
             parts.append(plain("要点：" + " · ".join(card.key_points), "cyan"))
     footer = []

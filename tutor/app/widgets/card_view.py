@@ -7,7 +7,7 @@ from textual.widgets import Static
 
 from tutor.app.widgets.markdown_view import MarkdownView
 from tutor.questions.card import Card
-from tutor.questions.render import terminal_markdown
+from tutor.questions.render import ERRATA_TITLE, errata_markdown
 from tutor.questions.terminal_text import terminal_text
 
 
@@ -29,7 +29,7 @@ class CardView(VerticalScroll):
         yield Static(classes="card-demos answer-side")
 
     def on_mount(self) -> None:
-        self.query_one(".card-errata").border_title = "勘误 errata"
+        self.query_one(".card-errata").border_title = ERRATA_TITLE
         if self._card is not None:
             self.show(self._card, revealed=self._revealed)
 
@@ -78,14 +78,5 @@ class CardView(VerticalScroll):
 
 
 def errata_text(card: Card) -> str:
-    """The card's errata as Markdown paragraphs: the claim, the correction and the test that checks it.
-
-    ``tutor.questions.render.errata_markdown`` writes each erratum as one list item whose lines Markdown joins
-    into a single paragraph; in a narrow panel the claim and the correction then run together, so the app
-    gives each its own paragraph.
-    """
-    blocks = [
-        f"**原文 claim**　{erratum.claim}\n\n**更正 correction**　{erratum.correction}\n\n*验证 check* `{erratum.check}`"
-        for erratum in card.errata
-    ]
-    return terminal_markdown("\n\n".join(blocks))
+    """The card's errata as Markdown: what the source says and the correction, in Chinese."""
+    return errata_markdown(card)

@@ -1,9 +1,8 @@
 """Card Markdown drawn by Rich: Chinese wrapped, code highlighted, tables, math as Unicode."""
 
-from rich.markdown import Markdown
 from textual.widgets import Static
 
-from tutor.questions.render import terminal_markdown
+from tutor.questions.render import markdown_renderable
 
 
 class MarkdownView(Static):
@@ -39,4 +38,4 @@ class MarkdownView(Static):
 
     def _draw(self) -> None:
         code_theme = "monokai" if self.app.current_theme.dark else "friendly"
-        self.update(Markdown(terminal_markdown(self._markdown), code_theme=code_theme))
+        self.update(markdown_renderable(self._markdown, code_theme=code_theme))

@@ -464,8 +464,12 @@ def _cuda_measure() -> planner.Measure:
     def measure(key: str, n: int, runs: int) -> tuple[float, float] | None:
         started = time.perf_counter()
         dtype = _TORCH_DTYPES.get(key, torch.float32)
-        if 3 * n * n * dtype.itemsize > GPU_MEMORY_SHARE * torch.cuda.mem_get_info()[0]:
-            return None
+        needed = 3 * n * n * dtype.itemsize
+        if needed > GPU_MEMORY_SHARE * torch.cuda.mem_get_info()[0]:
+            # The caching allocator may hold the smaller sizes' blocks: hand them back and look again.
+            torch.cuda.empty_cache()
+            if needed > GPU_MEMORY_SHARE * torch.cuda.mem_get_info()[0]:
+                return None
         if key == TRANSFERS:
             a, b = torch.ones(n, n), torch.ones(n, n)
             product = torch.empty(n, n, device=device)

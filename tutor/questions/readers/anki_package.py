@@ -452,12 +452,14 @@ def is_answer(ease: int, kind: int, factor: int) -> bool:
 
 def _reviews(db: sqlite3.Connection, card_ids: set[int]) -> tuple[list[AnkiReview], int]:
     reviews, skipped = [], 0
+    kinds = {kind.value: kind for kind in ReviewKind}
     for row_id, card_id, ease, duration, kind, factor in db.execute(
         "SELECT id, cid, ease, time, type, factor FROM revlog ORDER BY id"
     ):
         if card_id not in card_ids:
             continue
-        if not is_answer(ease, kind, factor) or kind not in ReviewKind._value2member_map_:
+        known = kinds.get(kind)
+        if known is None or not is_answer(ease, kind, factor):
             skipped += 1
             continue
         reviews.append(
@@ -466,7 +468,7 @@ def _reviews(db: sqlite3.Connection, card_ids: set[int]) -> tuple[list[AnkiRevie
                 reviewed_at=datetime.fromtimestamp(row_id / 1000, UTC),
                 rating=ease,
                 duration_ms=max(0, int(duration or 0)),
-                kind=ReviewKind(kind),
+                kind=known,
             )
         )
     return reviews, skipped

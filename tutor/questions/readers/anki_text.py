@@ -21,6 +21,7 @@ from pathlib import Path
 
 from tutor.errors import NoteImportError
 from tutor.questions.readers.note import Note, NoteFile
+from tutor.questions.readers.simple_html import simple_markdown
 
 SEPARATORS = {"tab": "\t", "comma": ",", "semicolon": ";", "space": " ", "pipe": "|", "colon": ":"}
 """Anki's separator names and the characters they stand for."""
@@ -159,7 +160,11 @@ def _converter():
 
 def html_to_markdown(html: str) -> str:
     """Return the Markdown of an Anki field's HTML (see the module docstring)."""
-    markdown = _converter().convert(html).replace("\xa0", " ")
+    # The common tags by a faster route to the same Markdown; everything else through markdownify.
+    markdown = simple_markdown(html)
+    if markdown is None:
+        markdown = _converter().convert(html)
+    markdown = markdown.replace("\xa0", " ")
     return "\n".join(line.rstrip() for line in markdown.split("\n")).strip()
 
 
