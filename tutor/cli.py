@@ -377,13 +377,14 @@ def _cmd_due(args: argparse.Namespace) -> int:
     from tutor.questions.render import plain_line
 
     questions = {card.id: card.question for card in library.cards}
+    # At 80 columns the id, kind and due time stay whole; the question wraps and the rating preview folds.
     columns = {
-        "#": {"style": "dim", "justify": "right"},
-        "id": {"style": "cyan", "overflow": "fold"},
+        "#": {"style": "dim", "justify": "right", "no_wrap": True},
+        "id": {"style": "cyan", "no_wrap": True},
         "kind": {"style": "magenta", "no_wrap": True},
         "due (local)": {"no_wrap": True},
-        "again · hard · good · easy": {"no_wrap": True},
-        "question": {},
+        "again · hard · good · easy": {"overflow": "fold", "max_width": 20},
+        "question": {"min_width": 12, "ratio": 1},
     }
     rows = []
     for number, (entry, preview) in enumerate(zip(shown, previews), start=1):
@@ -392,7 +393,8 @@ def _cmd_due(args: argparse.Namespace) -> int:
         rows.append((str(number), entry.card_id, entry.kind, due, after, plain_line(questions[entry.card_id])))
     more = len(queue) - len(shown)
     caption = f"… and {more} more" if more else None
-    _console().print(_table(f"{len(queue)} cards to study, in order", columns, rows, caption=caption))
+    table = _table(f"{len(queue)} cards to study, in order", columns, rows, caption=caption)
+    _console().print(table)
     return ExitCode.OK
 
 
