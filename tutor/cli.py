@@ -299,13 +299,19 @@ def _cmd_grade(args: argparse.Namespace) -> int:
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
+    query = " ".join(args.query)
     with _collection(args) as collection:
-        hits = collection.search(" ".join(args.query), limit=args.limit)
+        hits = collection.search(query, limit=args.limit)
+        if not hits and not getattr(args, "json", False):
+            from tutor.questions.suggest import suggest, vocabulary
+
+            # Only when nothing matched: the vocabulary reads every card.
+            nearest = suggest(query, vocabulary(collection.cards))
     if getattr(args, "json", False):
         _print_json([hit.card.to_dict() for hit in hits])
         return ExitCode.OK
     if not hits:
-        _console().print("no card matches")
+        _console().print("no card matches" + (" · 你是不是要找：" + _plain("、".join(nearest)) if nearest else ""))
         return ExitCode.OK
     _console().print(_card_table([hit.card for hit in hits], title=f"{len(hits)} cards, best first"))
     return ExitCode.OK

@@ -32,6 +32,8 @@ if TYPE_CHECKING:  # yaml (~20 ms) only when a deck file is read: not for comman
     from tutor.questions.deck import Deck
     from tutor.questions.library import Library
 
+SYNONYM_WEIGHT = 0.8
+"""How much a match on another form of a query's term counts against a match on the words typed."""
 _MOVED_KEY = "yaml_decks_moved"
 """Setting listing the YAML deck files already moved into the store (their deletion may have been cut short)."""
 
@@ -139,13 +141,28 @@ class Collection:
         return self.store.tag_counts()
 
     def search(self, query: str, *, decks: list[str] | None = None, limit: int | None = None) -> list[SearchHit]:
-        """Return the cards matching ``query`` best first (see :meth:`Store.search`), at most ``limit``.
+        """Return the cards matching ``query`` or another form of its glossary terms, best first, at most ``limit``.
+
+        Each form is ranked as :meth:`Store.search` ranks it; a card found only through a synonym scores
+        :data:`SYNONYM_WEIGHT` of its score.
 
         Raises:
             UnknownDeckError: a deck name is unknown.
         """
+        from tutor.questions.glossary import expand_query
+
         self.check_decks(decks)
-        ranked = self.store.search(query, decks=decks, limit=limit)
+        best: dict[str, float] = {}
+        for index, form in enumerate(expand_query(query)):
+            # The other forms of the query's glossary terms find cards that say it another way (降采样 finds
+            # 下采样), a little behind a card as good that uses the words typed.
+            weight = 1.0 if index == 0 else SYNONYM_WEIGHT
+            for card_id, value in self.store.search(form, decks=decks):
+                best[card_id] = max(best.get(card_id, 0.0), value * weight)
+        # A stable sort: ties keep the order of the typed query's ranking, then collection order.
+        ranked = sorted(best.items(), key=lambda item: -item[1])
+        if limit:
+            ranked = ranked[:limit]
         cards = self.store.cards([card_id for card_id, _ in ranked])
         return [SearchHit(card=cards[card_id], score=value) for card_id, value in ranked if card_id in cards]
 

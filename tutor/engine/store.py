@@ -226,7 +226,8 @@ class DeckChange:
 
 
 def _json_list(values: Iterable[Any]) -> str:
-    return json.dumps(list(values), ensure_ascii=False)
+    items = list(values)
+    return json.dumps(items, ensure_ascii=False) if items else "[]"
 
 
 def _card_from_row(row: Sequence[Any]) -> Card:
@@ -244,8 +245,8 @@ def _card_from_row(row: Sequence[Any]) -> Card:
     )
 
 
-def _text_row(card: Card, deck: str, position: int) -> tuple[Any, ...]:
-    """The ``card_text`` row of ``card`` (columns in :data:`_TEXT_ALL` order)."""
+def _base_row(card: Card, deck: str, position: int) -> tuple[Any, ...]:
+    """The ``card_text`` columns given by the card itself (the first 11 of :data:`_TEXT_ALL`)."""
     return (
         card.id,
         deck,
@@ -258,11 +259,21 @@ def _text_row(card: Card, deck: str, position: int) -> tuple[Any, ...]:
         _json_list(card.key_points),
         _json_list(demo.to_dict() for demo in card.demos),
         _json_list(erratum.to_dict() for erratum in card.errata),
-        ranking.field_length(tokens(card.question)),
-        ranking.field_length(tokens(ranking.answer_text(card))),
+    )
+
+
+def _indexed(card: Card, base: tuple[Any, ...]) -> tuple[tuple[Any, ...], tuple[str, str]]:
+    """The whole ``card_text`` row of ``card`` (:data:`_TEXT_ALL` order) and its full-text fields, tokenising
+    the card once."""
+    question, answer = tokens(card.question), tokens(ranking.answer_text(card))
+    row = (
+        *base,
+        ranking.field_length(question),
+        ranking.field_length(answer),
         normalize(card.question),
         normalize(card.answer),
     )
+    return row, (" ".join(question), " ".join(answer))
 
 
 def _fts_values(card: Card) -> tuple[str, str]:
@@ -481,30 +492,40 @@ class Transaction:
             self._remove_text(old[card_id])
         added, changed, unchanged = [], [], []
         base = position * DECK_STRIDE
+        # New cards go in with one statement per table: ids are given, not read back one insert at a time.
+        next_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM card_text").fetchone()[0]
+        new_text, new_fts, new_tags, placed = [], [], [], []
         for index, card in enumerate(cards):
-            row = _text_row(card, name, base + index)
+            fields = _base_row(card, name, base + index)
             previous = old.get(card.id)
-            if previous is None:
-                added.append(card.id)
-                cursor = db.execute(f"INSERT INTO card_text ({_TEXT_ALL}) VALUES ({','.join('?' * 15)})", row)
-                self._index(int(cursor.lastrowid), card)
-            elif tuple(previous[1:]) == row:
+            if previous is not None and tuple(previous[1:12]) == fields:
                 unchanged.append(card.id)
                 continue
-            else:
-                text_id = previous[0]
-                old_card = _card_from_row((previous[1], previous[2], *previous[4:12]))
-                (unchanged if old_card == card else changed).append(card.id)
-                db.execute(f"UPDATE card_text SET ({_TEXT_ALL}) = ({','.join('?' * 15)}) WHERE id = ?", (*row, text_id))
-                if _fts_values(old_card) != _fts_values(card) or old_card.tags != card.tags:
-                    self._unindex(text_id, old_card)
-                    db.execute("DELETE FROM card_tag WHERE text_id = ?", (text_id,))
-                    self._index(text_id, card)
-            db.execute(
-                "INSERT INTO card (card_id, deck, position) VALUES (?, ?, ?) "
-                "ON CONFLICT (card_id) DO UPDATE SET deck = excluded.deck, position = excluded.position",
-                (card.id, name, base + index),
-            )
+            row, fts = _indexed(card, fields)
+            placed.append((card.id, name, base + index))
+            if previous is None:
+                added.append(card.id)
+                new_text.append((next_id, *row))
+                new_fts.append((next_id, *fts))
+                new_tags += [(tag, next_id) for tag in dict.fromkeys(card.tags)]
+                next_id += 1
+                continue
+            text_id = previous[0]
+            old_card = _card_from_row((previous[1], previous[2], *previous[4:12]))
+            (unchanged if old_card == card else changed).append(card.id)
+            db.execute(f"UPDATE card_text SET ({_TEXT_ALL}) = ({','.join('?' * 15)}) WHERE id = ?", (*row, text_id))
+            if _fts_values(old_card) != fts or old_card.tags != card.tags:
+                self._unindex(text_id, old_card)
+                db.execute("DELETE FROM card_tag WHERE text_id = ?", (text_id,))
+                self._index(text_id, card)
+        db.executemany(f"INSERT INTO card_text (id, {_TEXT_ALL}) VALUES ({','.join('?' * 16)})", new_text)
+        db.executemany("INSERT INTO card_fts (rowid, question, answer) VALUES (?, ?, ?)", new_fts)
+        db.executemany("INSERT INTO card_tag (tag, text_id) VALUES (?, ?)", new_tags)
+        db.executemany(
+            "INSERT INTO card (card_id, deck, position) VALUES (?, ?, ?) "
+            "ON CONFLICT (card_id) DO UPDATE SET deck = excluded.deck, position = excluded.position",
+            placed,
+        )
         return DeckChange(tuple(added), tuple(changed), tuple(unchanged), tuple(removed))
 
     def _index(self, text_id: int, card: Card) -> None:
