@@ -32,8 +32,6 @@ if TYPE_CHECKING:  # yaml (~20 ms) only when a deck file is read: not for comman
     from tutor.questions.deck import Deck
     from tutor.questions.library import Library
 
-SYNONYM_WEIGHT = 0.8
-"""How much a match on another form of a query's term counts against a match on the words typed."""
 _MOVED_KEY = "yaml_decks_moved"
 """Setting listing the YAML deck files already moved into the store (their deletion may have been cut short)."""
 
@@ -143,8 +141,9 @@ class Collection:
     def search(self, query: str, *, decks: list[str] | None = None, limit: int | None = None) -> list[SearchHit]:
         """Return the cards matching ``query`` or another form of its glossary terms, best first, at most ``limit``.
 
-        Each form is ranked as :meth:`Store.search` ranks it; a card found only through a synonym scores
-        :data:`SYNONYM_WEIGHT` of its score.
+        The cards with the words typed come first, ranked as :meth:`Store.search` ranks them; then the cards
+        found only through another form of a glossary term (a synonym, the English name), each with its best
+        score.
 
         Raises:
             UnknownDeckError: a deck name is unknown.
@@ -152,15 +151,17 @@ class Collection:
         from tutor.questions.glossary import expand_query
 
         self.check_decks(decks)
-        best: dict[str, float] = {}
-        for index, form in enumerate(expand_query(query)):
-            # The other forms of the query's glossary terms find cards that say it another way (降采样 finds
-            # 下采样), a little behind a card as good that uses the words typed.
-            weight = 1.0 if index == 0 else SYNONYM_WEIGHT
+        forms = expand_query(query)
+        ranked = self.store.search(forms[0], decks=decks)
+        # The other forms of the query's glossary terms find cards that say it another way (降采样 finds
+        # 下采样): those come after every card that has the words typed, best first among themselves.
+        typed = {card_id for card_id, _ in ranked}
+        others: dict[str, float] = {}
+        for form in forms[1:]:
             for card_id, value in self.store.search(form, decks=decks):
-                best[card_id] = max(best.get(card_id, 0.0), value * weight)
-        # A stable sort: ties keep the order of the typed query's ranking, then collection order.
-        ranked = sorted(best.items(), key=lambda item: -item[1])
+                if card_id not in typed:
+                    others[card_id] = max(others.get(card_id, 0.0), value)
+        ranked += sorted(others.items(), key=lambda item: -item[1])
         if limit:
             ranked = ranked[:limit]
         cards = self.store.cards([card_id for card_id, _ in ranked])
