@@ -20,10 +20,18 @@ _INLINE = {"b": "**", "strong": "**", "i": "*", "em": "*"}
 _PLAIN = frozenset({"u", "span", "font"})
 _BLOCK = frozenset({"div", "p", "ul", "ol", "li"})
 _KNOWN = frozenset(_INLINE) | _PLAIN | _BLOCK | {"br"}
-_NEWLINE_WHITESPACE = re.compile(r"[\t \r\n]*[\r\n][\t \r\n]*")
+# markdownify's "[\t \r\n]*[\r\n][\t \r\n]*" rescans a long run of spaces from each of its positions;
+# matching whole runs and keeping those without a newline is the same substitution in linear time.
+_WHITESPACE_RUN = re.compile(r"[\t \r\n]+")
 _WHITESPACE = re.compile(r"[\t ]+")
 _EXTRACT_NEWLINES = re.compile(r"^(\n*)((?:.*[^\n])?)(\n*)$", flags=re.DOTALL)
 _LINE = re.compile(r"^(.*)", flags=re.MULTILINE)
+
+
+def _newline_run(match: re.Match) -> str:
+    """A run of white space holding a line break becomes one newline; any other run stays as it is."""
+    run = match.group()
+    return "\n" if "\n" in run or "\r" in run else run
 
 
 class _Node:
@@ -143,7 +151,7 @@ def _ignored(node: _Node, parent: _Node) -> bool:
 
 
 def _text(node: _Node) -> str:
-    text = _WHITESPACE.sub(" ", _NEWLINE_WHITESPACE.sub("\n", node.text))
+    text = _WHITESPACE.sub(" ", _WHITESPACE_RUN.sub(_newline_run, node.text))
     before, after = node.sibling(-1), node.sibling(1)
     if _remove_inside(before) or (_remove_inside(node.parent) and before is None):
         text = text.lstrip(" \t\r\n")
