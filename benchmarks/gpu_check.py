@@ -19,6 +19,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,6 +78,43 @@ def run_demo() -> tuple[dict, float]:
     return json.loads(done.stdout), seconds
 
 
+def compare(demo: dict, demo_seconds: float, reference: Callable[[str, int], float]) -> tuple[list[str], list[str]]:
+    """Return the table's lines and the goals missed, from the demo's JSON, its wall-clock seconds and the
+    reference's TFLOP/s for (dtype, n)."""
+    name = demo["gpu_name"]
+    peaks = demo["gpu_peak_tflops"] or {}
+    rows = {row["n"]: row for row in demo["cuda"]}
+    failures = []
+    lines = [f"{name}: the demo with its defaults (budget {demo['budget']:g} s per device) took {demo_seconds:.1f} s "
+             f"(goal under {DEMO_SECONDS_GOAL:g} s); GPU warm-up {demo['gpu_warmup_seconds']:.1f} s, "
+             f"GPU timings {demo['gpu_spent']:.1f} s; memory bandwidth {demo['gpu_bandwidth_gbps']:,.0f} GB/s"]
+    if demo_seconds >= DEMO_SECONDS_GOAL:
+        failures.append(f"the demo took {demo_seconds:.1f} s")
+    lines.append(f"{'dtype':>6} {'n':>6} {'demo TFLOP/s':>13} {'reference':>10} {'demo/ref':>9} {'of peak':>8}  "
+                 f"{'largest n timed':>15}")
+    for key in DTYPES:
+        largest = max((n for n, row in rows.items() if row.get(f"{key}_seconds") is not None), default=None)
+        if largest is None or largest < max(SIZES):
+            failures.append(f"{key} timed only up to n = {largest}")
+        for n in SIZES:
+            expected = reference(key, n)
+            measured = rows.get(n, {}).get(f"{key}_gflops")
+            demo_tflops = None if measured is None else measured / 1e3
+            ratio = None if demo_tflops is None else demo_tflops / expected
+            share = None if demo_tflops is None or key not in peaks else demo_tflops / peaks[key]
+            if ratio is None or abs(ratio - 1) > AGREEMENT_GOAL:
+                failures.append(f"{key} at n = {n}: demo {demo_tflops} against {expected:.1f} TFLOP/s")
+            if key == "bf16" and n == max(SIZES) and ("H100" in name or "H200" in name):
+                if share is None or share < BF16_PEAK_SHARE_GOAL:
+                    failures.append(f"bf16 at n = {n} reached {share} of the dense peak")
+            lines.append(f"{key:>6} {n:>6} {'—' if demo_tflops is None else f'{demo_tflops:,.1f}':>13} "
+                         f"{expected:>10,.1f} {'—' if ratio is None else f'{ratio:.2f}':>9} "
+                         f"{'—' if share is None else f'{100 * share:.0f}%':>8}  {largest!s:>15}")
+    lines.append(f"crossover (fp32, GPU beats torch on the CPU): n = {demo['crossover_n']}; "
+                 f"with the copies: n = {demo['crossover_n_with_copies']}")
+    return lines, failures
+
+
 def main() -> int:
     import torch
 
@@ -86,37 +124,8 @@ def main() -> int:
               "Run this on a machine with an NVIDIA GPU.")
         return 2
     demo, demo_seconds = run_demo()
-    name = demo["gpu_name"]
-    peaks = demo["gpu_peak_tflops"] or {}
-    rows = {row["n"]: row for row in demo["cuda"]}
-    failures = []
-    print(f"{name}: the demo with its defaults (budget {demo['budget']:g} s per device) took {demo_seconds:.1f} s "
-          f"(goal under {DEMO_SECONDS_GOAL:g} s); GPU warm-up {demo['gpu_warmup_seconds']:.1f} s, "
-          f"GPU timings {demo['gpu_spent']:.1f} s; memory bandwidth {demo['gpu_bandwidth_gbps']:,.0f} GB/s")
-    if demo_seconds >= DEMO_SECONDS_GOAL:
-        failures.append(f"the demo took {demo_seconds:.1f} s")
-    print(f"{'dtype':>6} {'n':>6} {'demo TFLOP/s':>13} {'reference':>10} {'demo/ref':>9} {'of peak':>8}  "
-          f"{'largest n timed':>15}")
-    for key in DTYPES:
-        largest = max((n for n, row in rows.items() if row.get(f"{key}_seconds") is not None), default=None)
-        if largest is None or largest < max(SIZES):
-            failures.append(f"{key} timed only up to n = {largest}")
-        for n in SIZES:
-            reference = reference_tflops(key, n)
-            measured = rows.get(n, {}).get(f"{key}_gflops")
-            demo_tflops = None if measured is None else measured / 1e3
-            ratio = None if demo_tflops is None else demo_tflops / reference
-            share = None if demo_tflops is None or key not in peaks else demo_tflops / peaks[key]
-            if ratio is None or abs(ratio - 1) > AGREEMENT_GOAL:
-                failures.append(f"{key} at n = {n}: demo {demo_tflops} against {reference:.1f} TFLOP/s")
-            if key == "bf16" and n == max(SIZES) and ("H100" in name or "H200" in name):
-                if share is None or share < BF16_PEAK_SHARE_GOAL:
-                    failures.append(f"bf16 at n = {n} reached {share} of the dense peak")
-            print(f"{key:>6} {n:>6} {'—' if demo_tflops is None else f'{demo_tflops:,.1f}':>13} "
-                  f"{reference:>10,.1f} {'—' if ratio is None else f'{ratio:.2f}':>9} "
-                  f"{'—' if share is None else f'{100 * share:.0f}%':>8}  {largest!s:>15}")
-    print(f"crossover (fp32, GPU beats torch on the CPU): n = {demo['crossover_n']}; "
-          f"with the copies: n = {demo['crossover_n_with_copies']}")
+    lines, failures = compare(demo, demo_seconds, reference_tflops)
+    print("\n".join(lines))
     if failures:
         print("goals missed: " + "; ".join(failures))
         return 1

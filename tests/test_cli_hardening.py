@@ -35,7 +35,6 @@ HARNESS = textwrap.dedent("""
 """)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("argv", [["list", "--json"], ["demo", "descent", "--json"]])
 def test_ctrl_c_at_any_moment_of_the_first_100_ms_is_one_line_and_130(argv):
     handled = 0

@@ -85,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     show = commands.add_parser("show", parents=[data_json], help="show one card with its answer")
     show.add_argument("id", help="card id, as in `tutor list`")
 
+    grade = commands.add_parser(
+        "grade", parents=[data_json], help="grade a typed answer to one card, as the drill does, with its reasons"
+    )
+    grade.add_argument("id", help="card id, as in `tutor list`")
+    grade.add_argument("--answer", metavar="TEXT", help="the answer (default: read from stdin)")
+
     search = commands.add_parser("search", parents=[data_json], help="search questions and answers")
     search.add_argument("query", nargs="+", help="words to find (Chinese or English)")
     search.add_argument("--limit", type=_positive_int, default=20, help="most results shown (default 20)")
@@ -245,6 +251,40 @@ def _cmd_show(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def _cmd_grade(args: argparse.Namespace) -> int:
+    card = _library(args).card(args.id)
+    answer = args.answer
+    if answer is None:
+        if sys.stdin.isatty():
+            raise BadInputError("give the answer with --answer TEXT or on stdin (echo ANSWER | tutor grade ID)")
+        answer = sys.stdin.read()
+    if not answer.strip():
+        raise BadInputError("the answer is empty: nothing to grade")
+    from tutor.engine.grading import grade_answer  # the grader reads the glossary: only when grading
+
+    grade = grade_answer(card, answer)
+    if getattr(args, "json", False):
+        _print_json(grade.to_dict())
+        return ExitCode.OK
+    columns = {"": {"no_wrap": True}, "key point": {}, "your words / why missed": {}}
+    rows = []
+    for result in grade.points:
+        if result.made:
+            rows.append(("✓", result.point, result.evidence))
+        else:
+            why = result.reason or ""
+            if result.reason == "negated" and result.evidence:
+                why += f": {result.evidence}"
+            elif result.detail:
+                why += f": {result.detail}"
+                if result.evidence and result.reason != "missing":
+                    why += f" ({result.evidence})"
+            rows.append(("✗", result.point, why))
+    title = f"{card.id}: score {100 * grade.score:.0f}% → {grade.rating}"
+    _console().print(_table(title, columns, rows))
+    return ExitCode.OK
+
+
 def _cmd_search(args: argparse.Namespace) -> int:
     from tutor.questions.search import search
 
@@ -337,13 +377,14 @@ def _cmd_due(args: argparse.Namespace) -> int:
     from tutor.questions.render import plain_line
 
     questions = {card.id: card.question for card in library.cards}
+    # At 80 columns the id, kind and due time stay whole; the question wraps and the rating preview folds.
     columns = {
-        "#": {"style": "dim", "justify": "right"},
-        "id": {"style": "cyan", "overflow": "fold"},
+        "#": {"style": "dim", "justify": "right", "no_wrap": True},
+        "id": {"style": "cyan", "no_wrap": True},
         "kind": {"style": "magenta", "no_wrap": True},
         "due (local)": {"no_wrap": True},
-        "again · hard · good · easy": {"no_wrap": True},
-        "question": {},
+        "again · hard · good · easy": {"overflow": "fold", "max_width": 20},
+        "question": {"min_width": 12, "ratio": 1},
     }
     rows = []
     for number, (entry, preview) in enumerate(zip(shown, previews), start=1):
@@ -352,7 +393,8 @@ def _cmd_due(args: argparse.Namespace) -> int:
         rows.append((str(number), entry.card_id, entry.kind, due, after, plain_line(questions[entry.card_id])))
     more = len(queue) - len(shown)
     caption = f"… and {more} more" if more else None
-    _console().print(_table(f"{len(queue)} cards to study, in order", columns, rows, caption=caption))
+    table = _table(f"{len(queue)} cards to study, in order", columns, rows, caption=caption)
+    _console().print(table)
     return ExitCode.OK
 
 
@@ -694,6 +736,7 @@ _COMMANDS = {
     "list": _cmd_list,
     "show": _cmd_show,
     "search": _cmd_search,
+    "grade": _cmd_grade,
     "import": _cmd_import,
     "export": _cmd_export,
     "due": _cmd_due,

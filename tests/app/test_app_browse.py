@@ -9,6 +9,15 @@ from tutor.questions.search import search
 SIZE = (100, 30)
 
 
+def footer_actions(app) -> set[str]:
+    """The descriptions of the keys the footer shows on the current screen."""
+    return {
+        active.binding.description
+        for active in app.screen.active_bindings.values()
+        if active.enabled and active.binding.show
+    }
+
+
 async def open_browse(pilot) -> BrowseScreen:
     await pilot.press("b")
     await pilot.app.workers.wait_for_complete()
@@ -79,3 +88,35 @@ async def test_s_on_a_card_suspends_it_and_s_again_unsuspends_it(data_dir):
         assert not app.study.card_state("t-pool").suspended
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_the_card_screens_footer_offers_unsuspend_on_a_suspended_card_and_no_demo_when_none_is_linked(data_dir):
+    app = build_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(CardScreen(app.library.card("t-pool")))  # links no demo
+        await pilot.pause()
+        assert "Suspend" in footer_actions(app) and not {"Unsuspend", "Demo"} & footer_actions(app)
+        await pilot.press("s")
+        assert "Unsuspend" in footer_actions(app) and "Suspend" not in footer_actions(app)
+        app.push_screen(CardScreen(app.library.card("t-sigmoid")))  # links the activations demo
+        await pilot.pause()
+        assert "Demo" in footer_actions(app)
+
+
+async def test_browse_keys_act_on_the_highlighted_card_and_never_type_into_the_search_box(data_dir, study_library):
+    app = build_app(data_dir, library=study_library)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_browse(pilot)
+        await pilot.press("slash", "池", "化")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        # While typing, the footer offers no card key: s is a letter of the search.
+        assert not {"Suspend", "Demo"} & footer_actions(app)
+        await pilot.press("enter")  # the search is done: the list has the focus
+        assert screen.highlighted_card().id == "t-pool"
+        await pilot.press("s")
+        assert app.study.card_state("t-pool").suspended
+        assert screen.query_one("#search").value == "池化"
+        assert "Unsuspend" in footer_actions(app)
+        await pilot.press("s")
+        assert not app.study.card_state("t-pool").suspended

@@ -165,3 +165,28 @@ async def test_the_feedback_says_the_rating_applies_only_if_the_learner_applies_
         await type_answer(pilot, "0.25")
         await pilot.press("ctrl+s")
         assert "if you apply it" in screen_text(app)
+
+
+async def test_the_drill_setup_opens_on_the_question_count_ready_to_edit(data_dir, study_library):
+    app = build_app(data_dir, library=study_library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("d")
+        count = app.screen.query_one("#drill-count")
+        assert app.screen.focused is count
+        await pilot.press("backspace", "backspace", "2", "enter")  # 20 → 2, enter starts
+        assert isinstance(app.screen, DrillScreen) and len(app.screen.drill.questions) == 2
+
+
+async def test_the_feedback_shows_each_points_evidence_and_the_reason_for_a_miss(data_dir, screen_text):
+    app = build_app(data_dir, "drill", deck=["study"], count=3)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+s")
+        screen = app.screen
+        while screen.card.id != "t-pool":
+            await pilot.press("ctrl+n")  # skip to the pooling question
+        await type_answer(pilot, "池化就是降采样,它不能扩大感受野")
+        await pilot.press("ctrl+s")
+        text = screen_text(app)
+        assert "✓ 下采样" in text and "池化就是降采样" in text  # made, with the learner's own words
+        assert "✗ 扩大感受野" in text and "negated" in text  # missed, and why
+        assert "not in your answer" in text

@@ -138,8 +138,10 @@ def test_outline_labels_do_not_run_into_the_text_under_them():
 
 @pytest.mark.parametrize("name", DECKS)
 def test_reference_answer_makes_every_key_point(name):
-    # Key points are taken from the answer's own wording, so a learner who reproduces it gets full marks.
+    # Key points are taken from the answer's own wording, so a learner who reproduces it gets full marks; on a
+    # card with errata the key points follow the corrections, which are shown with the answer.
     from tutor.engine.grading import grade_answer
 
     for card in _deck(name).cards:
-        assert grade_answer(card, card.answer).missed == (), card.id
+        reference = "\n".join([card.answer, *(erratum.correction for erratum in card.errata)])
+        assert grade_answer(card, reference).missed == (), card.id

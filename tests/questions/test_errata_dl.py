@@ -4,7 +4,7 @@ The seeds were written by students; every numeric or formula claim that code can
 with an independent reference (NumPy, PyTorch's own implementations, closed forms). Where a seed is wrong,
 its card carries an ``errata`` entry whose ``check`` names the test below that computes the correction.
 
-71 claims checked (70 test cases; one checks a claim of each seed), 32 of them wrong (each wrong one has
+72 claims checked (71 test cases; one checks a claim of each seed), 33 of them wrong (each wrong one has
 an erratum in content/002-dl-topics.yaml or content/004-dl-interview.yaml). The card a claim comes from is named
 in the comment of its test.
 """
@@ -902,6 +902,29 @@ def test_sgd_is_faster_per_sample_gradient_but_stalls_at_a_noise_floor():
     assert excess(sgd(1)) < excess(full_batch(1)) / 10  # per gradient computed, SGD descends faster
     assert excess(full_batch(200)) < excess(sgd(200)) / 1000  # but GD converges, SGD hovers
     assert excess(full_batch(200)) < 1e-9
+
+
+def test_densenet_feeds_each_layer_to_all_later_layers():
+    # c004-q40: DenseNet "将层的输出特征图与下一层连接起来" — every later layer of the block reads it.
+    torch.manual_seed(0)
+    k0, growth, depth = 4, 3, 4
+    layers = nn.ModuleList(nn.Conv2d(k0 + i * growth, growth, 3, padding=1) for i in range(depth))
+
+    def block(x: torch.Tensor) -> list[torch.Tensor]:
+        features = [x]
+        for layer in layers:
+            features.append(layer(torch.cat(features, dim=1)))  # input: the block input and every earlier output
+        return features
+
+    assert [layer.in_channels for layer in layers] == [k0 + i * growth for i in range(depth)]
+    features = block(torch.randn(1, k0, 6, 6))
+    # layer 4 reads layer 1's output directly: its gradient reaches layer 1's output even with layers 2 and 3 cut off
+    first = features[1]
+    direct = layers[3](torch.cat([features[0], first, features[2].detach(), features[3].detach()], dim=1))
+    (gradient,) = torch.autograd.grad(direct.sum(), first)
+    assert gradient.abs().sum() > 0
+    connections = sum(1 + i for i in range(depth))  # layer i+1 reads the input and the i earlier outputs
+    assert connections == depth * (depth + 1) // 2
 
 
 # ---------------------------------------------------------------- the errata themselves

@@ -10,6 +10,7 @@ from textual.widgets import Footer, Header, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from tutor.app.screens.card import card_action_applies, set_suspended
 from tutor.app.widgets.card_view import CardView
 from tutor.app.widgets.history import CardHistory
 from tutor.clock import now
@@ -34,6 +35,9 @@ class BrowseScreen(Screen):
     BINDINGS = [
         Binding("slash", "focus_search", "Search", key_display="/"),
         Binding("d", "open_demo", "Demo"),
+        # One key, two labels: check_action shows the one that applies to the highlighted card.
+        Binding("s", "suspend", "Suspend"),
+        Binding("s", "unsuspend", "Unsuspend"),
         Binding("escape", "back", "Back"),
         Binding("q", "back", "Back", show=False),
     ]
@@ -77,6 +81,22 @@ class BrowseScreen(Screen):
         event.stop()
         self._list_cards()
 
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        # Enter ends the search: the card keys (d, s) then act on the list instead of typing into the box.
+        event.stop()
+        self.query_one("#cards", OptionList).focus()
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.is_mounted:
+            return True
+        # While the search box has the focus, letters are typed: the footer shows no card key then.
+        if action in ("open_demo", "suspend", "unsuspend") and isinstance(self.focused, Input):
+            return False
+        return card_action_applies(self.app, self.highlighted_card(), action)
+
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
         self._list_cards()
@@ -109,10 +129,12 @@ class BrowseScreen(Screen):
             self._preview(cards[0])
         else:
             self.query_one("#browse-preview").display = False
+        self.refresh_bindings()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
         self._preview(self.app.library.card(event.option.id))
+        self.refresh_bindings()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -141,6 +163,21 @@ class BrowseScreen(Screen):
         card = self.highlighted_card()
         if card is not None:
             open_card_demos(self.app, card)
+
+    def action_suspend(self) -> None:
+        """Suspend the highlighted card: it leaves the queue and drills."""
+        self._set_suspended(True)
+
+    def action_unsuspend(self) -> None:
+        """Put the highlighted card back into the queue."""
+        self._set_suspended(False)
+
+    def _set_suspended(self, suspended: bool) -> None:
+        card = self.highlighted_card()
+        if card is not None:
+            set_suspended(self.app, card, suspended)
+            self._preview(card)
+            self.refresh_bindings()
 
     def action_back(self) -> None:
         self.app.pop_screen()

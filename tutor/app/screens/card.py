@@ -18,7 +18,9 @@ class CardScreen(Screen):
 
     BINDINGS = [
         Binding("d", "open_demo", "Demo"),
-        Binding("s", "toggle_suspend", "Suspend"),
+        # One key, two labels: check_action shows the one that applies to the card.
+        Binding("s", "suspend", "Suspend"),
+        Binding("s", "unsuspend", "Unsuspend"),
         Binding("escape", "back", "Back"),
         Binding("q", "back", "Back", show=False),
     ]
@@ -45,25 +47,48 @@ class CardScreen(Screen):
     def _show_history(self) -> None:
         study = self.app.study
         self.query_one("#history", CardHistory).show(study.card_state(self.card.id), study.history(self.card.id), now())
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The footer offers only what applies to this card.
+        return card_action_applies(self.app, self.card, action)
 
     def action_open_demo(self) -> None:
         from tutor.app.screens.demo import open_card_demos
 
         open_card_demos(self.app, self.card)
 
-    def action_toggle_suspend(self) -> None:
-        """Suspend the card (it leaves the queue and drills), or unsuspend it."""
-        study = self.app.study
-        try:
-            if study.card_state(self.card.id).suspended:
-                study.unsuspend(self.card.id)
-                self.notify(f"{self.card.id} is back in the queue")
-            else:
-                study.suspend(self.card.id)
-                self.notify(f"{self.card.id} suspended: press s again to undo")
-        except TutorError as error:
-            self.notify(str(error), title="suspend", severity="error")
+    def action_suspend(self) -> None:
+        """Suspend the card: it leaves the queue and drills."""
+        set_suspended(self.app, self.card, True)
+        self._show_history()
+
+    def action_unsuspend(self) -> None:
+        """Put the suspended card back into the queue."""
+        set_suspended(self.app, self.card, False)
         self._show_history()
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+def card_action_applies(app, card: Card | None, action: str) -> bool:
+    """Whether a card key (``open_demo``, ``suspend``, ``unsuspend``) applies to ``card``; True for other actions."""
+    if action == "open_demo":
+        return card is not None and bool(card.demos)
+    if action in ("suspend", "unsuspend"):
+        return card is not None and app.study.card_state(card.id).suspended == (action == "unsuspend")
+    return True
+
+
+def set_suspended(app, card: Card, suspended: bool) -> None:
+    """Suspend or unsuspend ``card`` and say so; an engine refusal is a notification."""
+    try:
+        if suspended:
+            app.study.suspend(card.id)
+            app.notify(f"{card.id} suspended: press s again to undo")
+        else:
+            app.study.unsuspend(card.id)
+            app.notify(f"{card.id} is back in the queue")
+    except TutorError as error:
+        app.notify(str(error), title="suspend", severity="error")

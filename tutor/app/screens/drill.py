@@ -14,20 +14,36 @@ from tutor.app.widgets.card_view import CardView
 from tutor.app.widgets.countdown import Countdown
 from tutor.app.widgets.markdown_view import MarkdownView
 from tutor.errors import TutorError
+from tutor.questions.terminal_text import terminal_text
+
+
+RATING_STYLE = {"good": "bold green", "hard": "bold yellow", "again": "bold red"}
+"""How the score is drawn for each rating a typed answer can earn (the bands are the grader's)."""
 
 
 def grade_summary(grade) -> Group:
-    """The score, the key points made and missed, in one block (the reference answer is drawn apart)."""
-    score = Text(f"得分 score {100 * grade.score:.0f}%", style="bold green" if grade.score >= 0.8 else "bold yellow")
-    if grade.score < 0.5:
-        score.stylize("bold red")
+    """The score, then each key point: made with the answer's words, or missed with the reason.
+
+    The learner's words are shown as evidence so that they can see why, and argue with it.
+    """
+    score = Text(f"得分 score {100 * grade.score:.0f}%", style=RATING_STYLE.get(grade.rating, "bold"))
     # Nothing moves until the learner applies the drill to the schedule at the end: say so.
     score.append(f"   → rated {grade.rating} if you apply it to the schedule", style="dim")
     lines = [score]
-    if grade.hits:
-        lines.append(Text("✓ made: " + " · ".join(grade.hits), style="green"))
-    if grade.missed:
-        lines.append(Text("✗ missed: " + " · ".join(grade.missed), style="red"))
+    for result in grade.points:
+        point = terminal_text(result.point)
+        if result.made:
+            line = Text("✓ ", style="green").append(point, style="green")
+            line.append(f"  ← “{terminal_text(result.evidence)}”", style="dim")
+        else:
+            line = Text("✗ ", style="red").append(point, style="red")
+            reason = {"missing": "not in your answer"}.get(result.reason or "", result.reason or "")
+            line.append(f"  {reason}", style="yellow")
+            if result.detail and result.reason != "negated":
+                line.append(f": {terminal_text(result.detail)}", style="yellow")
+            if result.evidence and result.reason != "missing":
+                line.append(f"  ← “{terminal_text(result.evidence)}”", style="dim")
+        lines.append(line)
     if grade.derived_points:
         lines.append(Text("(this card has no key points: they were taken from the reference answer)", style="dim"))
     return Group(*lines)

@@ -57,15 +57,14 @@ class DrillSetupScreen(Screen):
                     id="drill-tags",
                 )
             with Horizontal(id="drill-numbers"):
-                yield Label("questions")
-                yield Input(str(self._count), id="drill-count", type="integer", compact=True)
-                yield Label("minutes")
+                yield Label("题数 questions")
+                yield Input(str(self._count), id="drill-count", type="integer")
+                yield Label("分钟 minutes")
                 yield Input(
                     "" if self._minutes is None else f"{self._minutes:g}",
                     placeholder="no limit",
                     id="drill-minutes",
                     type="number",
-                    compact=True,
                 )
             with RadioSet(id="drill-feedback"):
                 yield RadioButton("feedback after each question", value=True, id="feedback-each")
@@ -77,7 +76,8 @@ class DrillSetupScreen(Screen):
         self.title = "drill"
         self.query_one("#drill-decks").border_title = "decks"
         self.query_one("#drill-tags").border_title = "tags"
-        self.query_one("#drill-start", Button).focus()
+        # The count is what a learner changes most; enter in it starts the drill.
+        self.query_one("#drill-count", Input).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "drill-start":

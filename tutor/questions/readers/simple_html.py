@@ -20,18 +20,9 @@ _INLINE = {"b": "**", "strong": "**", "i": "*", "em": "*"}
 _PLAIN = frozenset({"u", "span", "font"})
 _BLOCK = frozenset({"div", "p", "ul", "ol", "li"})
 _KNOWN = frozenset(_INLINE) | _PLAIN | _BLOCK | {"br"}
-# markdownify's "[\t \r\n]*[\r\n][\t \r\n]*" rescans a long run of spaces from each of its positions;
-# matching whole runs and keeping those without a newline is the same substitution in linear time.
-_WHITESPACE_RUN = re.compile(r"[\t \r\n]+")
-_WHITESPACE = re.compile(r"[\t ]+")
+_WHITESPACE = re.compile(r"[\t \r\n]+")
 _EXTRACT_NEWLINES = re.compile(r"^(\n*)((?:.*[^\n])?)(\n*)$", flags=re.DOTALL)
 _LINE = re.compile(r"^(.*)", flags=re.MULTILINE)
-
-
-def _newline_run(match: re.Match) -> str:
-    """A run of white space holding a line break becomes one newline; any other run stays as it is."""
-    run = match.group()
-    return "\n" if "\n" in run or "\r" in run else run
 
 
 class _Node:
@@ -150,8 +141,15 @@ def _ignored(node: _Node, parent: _Node) -> bool:
     return _remove_inside(before) or _remove_inside(after)
 
 
+def _one_space_or_break(match: re.Match) -> str:
+    run = match.group(0)
+    return "\n" if "\n" in run or "\r" in run else " "
+
+
 def _text(node: _Node) -> str:
-    text = _WHITESPACE.sub(" ", _WHITESPACE_RUN.sub(_newline_run, node.text))
+    # markdownify's two passes in one, linear: a run of white space holding a line break is one line break,
+    # any other run one space.
+    text = _WHITESPACE.sub(_one_space_or_break, node.text)
     before, after = node.sibling(-1), node.sibling(1)
     if _remove_inside(before) or (_remove_inside(node.parent) and before is None):
         text = text.lstrip(" \t\r\n")

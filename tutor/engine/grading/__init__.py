@@ -1,0 +1,478 @@
+"""Grading a typed answer against a card's key points as an examiner would, without a store.
+
+A key point is made by one clause of the answer (or two adjacent clauses of one sentence) that
+
+- holds enough of the point's words (CJK characters and bigrams, Latin words), after the course glossary has
+  read every synonym, English name and abbreviation as its term (降采样 = downsampling = 下采样);
+- holds enough of the words the question does not already contain: typing the question back makes nothing;
+- holds the point's numbers, as an examiner reads them (:mod:`tutor.engine.grading.numbers`);
+- neither negates the point (不, 没有, 无法, not, cannot …) nor says its opposite (增大/减小, 静态/动态 …).
+
+Each point's result says which words of the answer made it, or why it was missed. A key point may list
+accepted alternatives in the deck, separated by " | " ("不含参数 | 没有参数"). A card without key points (a
+learner's imported note, say) is graded against points taken from its reference answer.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from tutor.engine.grading.clauses import (
+    PHRASE_LENGTH,
+    TERM_MARK,
+    Clause,
+    canonical,
+    left_context,
+    negations,
+    opposed,
+    split_clauses,
+    units,
+)
+from tutor.engine.grading.numbers import Quantity, read_quantities
+from tutor.questions.card import Card
+from tutor.questions.glossary import load_glossary
+from tutor.questions.text import is_cjk
+
+HIT_COVERAGE = 0.55
+"""Share of a key point's words a clause must hold for the point to count."""
+NEW_COVERAGE = 0.55
+"""Share of the point's words that the question does not contain which the clause must hold."""
+TOPIC_COVERAGE = 0.5
+"""Share of the point's glossary terms the clause must hold."""
+RATING_BANDS = ((0.8, "good"), (0.5, "hard"), (0.0, "again"))
+"""The lowest score of each rating a typed answer can earn, best first (never easy: a grade cannot tell it)."""
+ALTERNATIVE_SEPARATOR = " | "
+"""Separates a key point from the alternatives the deck accepts for it."""
+
+
+def rating_for(score: float) -> str:
+    """The FSRS rating a score stands for: again below 1/2, hard below 4/5, else good."""
+    return next(rating for lowest, rating in RATING_BANDS if score >= lowest)
+
+
+class Miss:
+    """Why a key point was not counted (the values are shown to the learner)."""
+
+    MISSING = "missing"
+    NEGATED = "negated"
+    CONTRADICTED = "contradicted"
+    WRONG_NUMBER = "wrong number"
+    QUESTION_ONLY = "only the question's words"
+
+
+@dataclass(frozen=True)
+class PointResult:
+    """How one key point fared."""
+
+    point: str
+    """The key point (with its alternatives, as the deck writes it)."""
+    coverage: float
+    """Share of its words found in the clause that came closest, 0 to 1."""
+    made: bool = False
+    """True when the answer makes the point."""
+    evidence: str = ""
+    """The answer's words that made the point, or that came closest to it."""
+    reason: str | None = None
+    """Why the point was missed (a :class:`Miss` value); None when it was made."""
+    detail: str = ""
+    """What the reason refers to: the negating or opposite words, the wrong numbers."""
+
+    @property
+    def hit(self) -> bool:
+        """True when the answer makes the point."""
+        return self.made
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as plain data."""
+        return {
+            "point": self.point,
+            "coverage": self.coverage,
+            "hit": self.made,
+            "made": self.made,
+            "evidence": self.evidence,
+            "reason": self.reason,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class Grade:
+    """The grade of one typed answer."""
+
+    card_id: str
+    """The card answered."""
+    score: float
+    """Share of the key points made, 0 to 1."""
+    points: tuple[PointResult, ...]
+    """Each key point with how it fared."""
+    reference: str
+    """The card's reference answer (Markdown), shown after grading."""
+    derived_points: bool = False
+    """True when the card had no key points and they were taken from the reference answer."""
+
+    @property
+    def hits(self) -> tuple[str, ...]:
+        """Key points the answer made."""
+        return tuple(result.point for result in self.points if result.made)
+
+    @property
+    def missed(self) -> tuple[str, ...]:
+        """Key points the answer missed."""
+        return tuple(result.point for result in self.points if not result.made)
+
+    @property
+    def rating(self) -> str:
+        """The FSRS rating this grade stands for (:func:`rating_for`)."""
+        return rating_for(self.score)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the grade as plain data."""
+        return {
+            "card_id": self.card_id,
+            "score": self.score,
+            "rating": self.rating,
+            "hits": list(self.hits),
+            "missed": list(self.missed),
+            "points": [result.to_dict() for result in self.points],
+            "reference": self.reference,
+            "derived_points": self.derived_points,
+        }
+
+
+@dataclass(frozen=True)
+class _Form:
+    """One way of making a key point, read once per card."""
+
+    canon: str
+    units: frozenset[str]
+    new: frozenset[str]
+    """Its units that the question does not contain."""
+    quantities: tuple[Quantity, ...]
+    new_quantities: tuple[Quantity, ...]
+    """Its quantities that the question does not state."""
+    negations: int
+    """1 when the point itself is negative (不含参数), else 0."""
+    subjects: frozenset[str]
+    """Terms the point shares with the question (静态图 in a question on static and dynamic graphs)."""
+    others: frozenset[str]
+    """The question's other terms: a clause about one of them instead is about something else."""
+
+
+@dataclass(frozen=True)
+class _Member:
+    """One clause of a window, read once."""
+
+    text: str
+    canon: str
+    context: str
+    units: frozenset[str]
+    quantities: tuple[Quantity, ...]
+
+
+@dataclass(frozen=True)
+class _Window:
+    """One clause, or two adjacent clauses of a sentence, as candidate evidence."""
+
+    text: str
+    members: tuple[_Member, ...]
+    units: frozenset[str]
+    quantities: tuple[Quantity, ...]
+
+
+_LIST_SEPARATOR = re.compile(r"\s*(?:以及|或者|和|与|及|或|、|,|，|/|(?<![a-z])(?:and|or|vs\.?|versus)(?![a-z]))\s*")
+
+
+@lru_cache(maxsize=4096)
+def _question(question: str) -> tuple[frozenset[str], frozenset[str], tuple[Quantity, ...], frozenset[frozenset[str]]]:
+    """The question's units, its glossary terms, its quantities, and the terms it lists together.
+
+    Terms listed together ("batch size, Iteration 和 Epoch", "静态图模式或动态图模式") are the subjects the
+    question compares: a clause about one of them is not about another.
+    """
+    canon = canonical(question)
+    glossary = load_glossary()
+    segments = [
+        [entry.term.lower() for _, _, entry in glossary.scan(segment)] for segment in _LIST_SEPARATOR.split(canon)
+    ]
+    # Across each separator: the left's last term the right does not repeat, the right's first term the left
+    # does not hold ("静态图模式或动态图模式": 静态图 and 动态图; "model.train 和 model.eval": 训练 and 评估).
+    groups: list[set[str]] = []
+    for left, right in zip(segments, segments[1:]):
+        before = [term for term in left if term not in right]
+        after = [term for term in right if term not in left]
+        if before and after:
+            pair = {before[-1], after[0]}
+            joined = [group for group in groups if group & pair]
+            for group in joined:
+                groups.remove(group)
+                pair |= group
+            groups.append(pair)
+    pairs = {frozenset((x, y)) for group in groups for x in group for y in group if x != y}
+    terms = frozenset(term for segment in segments for term in segment)
+    return units(canon), terms, read_quantities(question), frozenset(pairs)
+
+
+def _siblings(a: str, b: str) -> bool:
+    """True for two different terms of one kind: 静态图 and 动态图, 张量并行 and 流水线并行 (a common ending)."""
+    if a in b or b in a:
+        return False
+    common = 0
+    for x, y in zip(reversed(a), reversed(b)):
+        if x != y:
+            break
+        common += 1
+    return common >= (1 if is_cjk(a[-1]) else 4)
+
+
+@lru_cache(maxsize=8192)
+def _forms(point: str, question: str) -> tuple[_Form, ...]:
+    asked, asked_terms, asked_quantities, listed = _question(question)
+    forms = []
+    for alternative in point.split(ALTERNATIVE_SEPARATOR):
+        canon = canonical(alternative)
+        point_units = units(canon, point=True)
+        terms = frozenset(entry.term.lower() for entry in load_glossary().terms_in(canon))
+        # The point's subjects are the terms it shares with the question that the question sets against others
+        # (listed together, or of one kind): a word every subject shares (模型 in model.train/model.eval) is not one.
+        subjects = frozenset(
+            s for s in terms & asked_terms if any(s in pair for pair in listed) or any(_siblings(s, t) for t in asked_terms)
+        )
+        # A subject is only told apart from the question's other terms of its kind: 静态图 from 动态图, not
+        # from every word the question uses.
+        others = frozenset(
+            t
+            for t in asked_terms - terms
+            if any(_siblings(t, s) or frozenset((t, s)) in listed for s in subjects)
+            and not any(t in term for term in terms)  # 神经网络 is said by the point's own 卷积神经网络
+        )
+        quantities = read_quantities(alternative)
+        new_quantities = tuple(q for q in quantities if not any(q.matches(a) for a in asked_quantities))
+        forms.append(
+            _Form(canon, point_units, point_units - asked, quantities, new_quantities, negations(canon) % 2,
+                  subjects, others)
+        )
+    return tuple(forms)
+
+
+def _windows(clauses: tuple[Clause, ...]) -> list[_Window]:
+    members = [
+        _Member(c.text, c.canon, c.context, units(c.canon) | units(c.context), read_quantities(c.text)) for c in clauses
+    ]
+    windows = []
+    for index, member in enumerate(members):
+        windows.append(_Window(member.text, (member,), member.units, member.quantities))
+        if index + 1 < len(clauses) and clauses[index + 1].sentence == clauses[index].sentence:
+            after = members[index + 1]
+            windows.append(
+                _Window(f"{member.text}，{after.text}", (member, after), member.units | after.units,
+                        member.quantities + after.quantities)
+            )
+    # Single clauses first: the evidence shown is the smallest that makes the point.
+    return sorted(windows, key=lambda window: len(window.members))
+
+
+def _found(unit: str, window_units: frozenset[str]) -> bool:
+    if unit in window_units:
+        return True
+    if unit.startswith(TERM_MARK):
+        # A longer term holds the point's term: 平移不变性 says 不变性, 池化层 says 池化.
+        return any(other.startswith(TERM_MARK) and unit[1:] in other for other in window_units)
+    if is_cjk(unit):
+        return False
+    # Latin words share a long prefix: gradient/gradients, normalize/normalization.
+    return any(_same_stem(unit, other) for other in window_units if not is_cjk(other) and other[0] != TERM_MARK)
+
+
+def _same_stem(a: str, b: str) -> bool:
+    shortest = min(len(a), len(b))
+    if shortest < 4:
+        return False
+    common = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        common += 1
+    return common >= max(4, 0.75 * shortest)
+
+
+def _phrase(unit: str) -> bool:
+    """True for a term long enough to be made by its words too (see :data:`PHRASE_LENGTH`)."""
+    return is_cjk(unit[1:2]) and len(unit) - 1 >= PHRASE_LENGTH
+
+
+def _weight(unit: str) -> int:
+    """Terms and Latin words weigh more than the characters and bigrams of other words: they carry the meaning."""
+    return 1 if is_cjk(unit) else 2
+
+
+def _share(wanted: frozenset[str], found: list[str]) -> float:
+    total = sum(_weight(unit) for unit in wanted)
+    return sum(_weight(unit) for unit in found) / total if total else 1.0
+
+
+def _span(canon: str, found_units: list[str]) -> tuple[int, int] | None:
+    """The stretch of ``canon`` from the first to the last of ``found_units`` (bigrams and words when any)."""
+    words = [unit.lstrip(TERM_MARK) for unit in found_units]
+    strong = [word for word in words if len(word) > 1] or words
+    starts = [canon.find(word) for word in strong]
+    ends = [canon.find(word) + len(word) for word in words if canon.find(word) >= 0]
+    starts = [start for start in starts if start >= 0]
+    if not starts:
+        return None
+    return min(starts), max(ends)
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    made: bool
+    coverage: float
+    reason: str | None
+    detail: str
+    evidence: str
+    rank: int
+    """How close the window came: 3 made, 2 the words matched but it was refused, 1 only the question's words."""
+
+
+def _scope(form: _Form, member: _Member) -> str:
+    """The words of a clause that speak of the point: from a little before its first word to its last."""
+    found = [unit for unit in form.units if _found(unit, member.units)]
+    span = _span(member.canon, found)
+    if span is None:
+        return ""
+    start, end = span
+    return member.canon[left_context(member.canon, start) : end]
+
+
+def _contradiction(form: _Form, member: _Member) -> str | None:
+    """What in one clause says the opposite of the point, or names another subject instead of the point's."""
+    said = member.canon + " " + member.context
+    opposite = opposed(form.canon, said)
+    if opposite:
+        return f"{opposite[1]} ≠ {opposite[0]}"
+    if form.subjects and not any(subject in said for subject in form.subjects):
+        other = next((term for term in form.others if term in said), None)
+        if other:
+            return f"{other} ≠ {'/'.join(sorted(form.subjects))}"
+    return None
+
+
+def _refusal(form: _Form, window: _Window) -> tuple[str, str, str] | None:
+    """Why a window cannot make the point although it holds its words: (reason, detail, clause)."""
+    members = window.members
+    if len(members) > 1:
+        # A clause that adds none of the point's new words or numbers is only the other's context ("不是 X，而是 Y").
+        found = [
+            frozenset(u for u in form.new if _found(u, m.units))
+            | frozenset(i for i, q in enumerate(form.quantities) if any(q.matches(o) for o in m.quantities))
+            for m in members
+        ]
+        members = tuple(
+            m for i, m in enumerate(members) if found[i] - frozenset().union(*(f for j, f in enumerate(found) if j != i))
+        ) or members
+    scopes = [_scope(form, member) for member in members]
+    if sum(negations(scope) for scope in scopes) % 2 != form.negations:
+        negated = next((s for s in scopes if negations(s)), scopes[0])
+        return Miss.NEGATED, negated, window.text
+    for member in members:
+        contradiction = _contradiction(form, member)
+        if contradiction:
+            return Miss.CONTRADICTED, contradiction, member.text
+    return None
+
+
+def _judge(form: _Form, window: _Window, asked: frozenset[str]) -> _Verdict:
+    window_units = window.units
+    said = " ".join(f"{member.canon} {member.context}" for member in window.members)
+    opposite = opposed(form.canon, said)
+    if opposite:
+        # The clause speaks of the point in the opposite word: judge it as if it had used the point's word.
+        window_units = window_units | units(opposite[0], point=True) | units(opposite[0])
+    found = [unit for unit in form.units if _found(unit, window_units)]
+    coverage = _share(form.units, found) if form.units else 1.0
+    new_coverage = _share(form.new, [unit for unit in found if unit in form.new]) if form.new else 1.0
+    terms = frozenset(unit for unit in form.units if unit.startswith(TERM_MARK) and not _phrase(unit))
+    # The point's terms carry its topic: its relation words alone ("T 越大" for "熵越大") do not make it.
+    topic = _share(terms, [unit for unit in found if unit in terms]) if terms else 1.0
+    words_ok = coverage >= HIT_COVERAGE and new_coverage >= NEW_COVERAGE and topic >= TOPIC_COVERAGE
+    if not form.new and not form.new_quantities:
+        # Every word of the point is in the question: the clause must add words of its own.
+        words_ok = words_ok and len(window.units - asked) >= 2
+    if not words_ok:
+        rank = 1 if coverage >= HIT_COVERAGE and form.units else 0
+        reason = Miss.QUESTION_ONLY if rank else Miss.MISSING
+        return _Verdict(False, coverage, reason, "", window.text if rank else "", rank)
+    refusal = _refusal(form, window)
+    if refusal:
+        return _Verdict(False, coverage, refusal[0], refusal[1], refusal[2], 2)
+    unmatched = [q for q in form.quantities if not any(q.matches(other) for other in window.quantities)]
+    if unmatched:
+        said = [
+            other.text
+            for other in window.quantities
+            if any(other.kind == q.kind for q in unmatched) and not any(p.matches(other) for p in form.quantities)
+        ]
+        if said:
+            wanted = ", ".join(q.text for q in unmatched)
+            return _Verdict(False, coverage, Miss.WRONG_NUMBER, f"{', '.join(said)} (expected {wanted})", window.text, 2)
+        return _Verdict(False, coverage, Miss.MISSING, f"no {', '.join(q.text for q in unmatched)}", window.text, 1)
+    return _Verdict(True, coverage, None, "", window.text, 3)
+
+
+def _grade_point(point: str, question: str, windows: list[_Window]) -> PointResult:
+    asked = _question(question)[0]
+    best: _Verdict | None = None
+    for form in _forms(point, question):
+        for window in windows:
+            verdict = _judge(form, window, asked)
+            if verdict.made:
+                return PointResult(point, verdict.coverage, True, verdict.evidence)
+            if best is None or (verdict.rank, verdict.coverage) > (best.rank, best.coverage):
+                best = verdict
+    if best is None:
+        return PointResult(point, 0.0, False, "", Miss.MISSING)
+    return PointResult(point, best.coverage, False, best.evidence, best.reason, best.detail)
+
+
+_CODE_BLOCK = re.compile(r"```.*?```", re.S)
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_LINE_MARK = re.compile(r"^\s*(?:[-*+>]|\d+[.)、]|#+)\s*")
+_LEAD = re.compile(r"^(.{2,24}?)[：:]")
+_CLAUSE = re.compile(r"[，。；,;.!?！？]")
+_MAX_DERIVED_POINTS = 8
+
+
+def derive_points(answer: str) -> tuple[str, ...]:
+    """Return key points taken from a reference answer: its bold phrases, else each line's lead phrase."""
+    text = _CODE_BLOCK.sub(" ", answer)
+    bold = [phrase.strip(" ：:") for phrase in _BOLD.findall(text)]
+    bold = [phrase for phrase in dict.fromkeys(bold) if units(canonical(phrase))]
+    if len(bold) >= 2:
+        return tuple(bold[:_MAX_DERIVED_POINTS])
+    points: list[str] = []
+    for line in text.splitlines():
+        line = _LINE_MARK.sub("", line.replace("**", "").replace("`", "")).strip()
+        if not line:
+            continue
+        lead = _LEAD.match(line)
+        phrase = lead.group(1) if lead else _CLAUSE.split(line, maxsplit=1)[0]
+        phrase = phrase.strip()
+        if units(canonical(phrase)) and phrase not in points:
+            points.append(phrase)
+    return tuple(points[:_MAX_DERIVED_POINTS])
+
+
+def grade_answer(card: Card, text: str) -> Grade:
+    """Grade the typed answer ``text`` to ``card`` against its key points.
+
+    Returns a :class:`Grade`: the share of key points made, and for each point the answer's words that made
+    it or the reason it was missed, with the reference answer.
+    """
+    points = card.key_points
+    derived = not points
+    if derived:
+        points = derive_points(card.answer)
+    windows = _windows(split_clauses(text))
+    results = tuple(_grade_point(point, card.question, windows) for point in points)
+    score = sum(result.made for result in results) / len(results) if results else 0.0
+    return Grade(card_id=card.id, score=score, points=results, reference=card.answer, derived_points=derived)

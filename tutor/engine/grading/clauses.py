@@ -1,0 +1,244 @@
+"""An answer cut into clauses, each read through the glossary, with the words that negate or oppose a point.
+
+A key point is made by one clause of the answer (or two adjacent clauses of one sentence), never by words
+scattered over it. A clause inherits the topic it is written under: the lead of its sentence ("动态图：边运行边
+构建，易于调试") and the heading or list item above it, so "易于调试" under "动态图" is about dynamic graphs.
+"""
+
+import re
+from dataclasses import dataclass
+
+from tutor.questions.glossary import load_glossary
+from tutor.questions.text import is_cjk, normalize
+
+NEGATIONS_CJK = frozenset("不没无未非勿")
+"""Characters that negate what follows (不, 不能, 无法, 没有, 并非, 未, 无, 不会, 而不是 all contain one)."""
+NOT_NEGATIONS = (
+    "不同", "不断", "不仅", "不但", "不少", "不过", "不管", "不论", "无论", "不久", "无穷", "无限", "未来", "非常",
+    "差不多", "不得不", "不可或缺", "除非", "并不只", "毫无疑问", "非线性",
+)
+"""Words that contain a negating character but do not negate (不同 is "different", 无穷 "infinite")."""
+_NEGATION_EN = re.compile(r"(?<![a-z])(?:not|no|cannot|never|without|neither|nor|none|rather than|instead of)(?![a-z])|n't")
+OPPOSITES = (
+    ("增加", "减少"), ("越大", "越小"), ("过大", "过小"), ("太大", "太小"), ("前向", "反向"), ("正向扩散", "反向扩散"),
+    ("静态", "动态"), ("全局", "局部"), ("串行", "并行"), ("稀疏", "稠密"), ("上采样", "下采样"),
+    ("最大化", "最小化"), ("高维", "低维"), ("同步", "异步"), ("越来越深", "越来越浅"), ("更快", "更慢"),
+    ("行并行", "列并行"), ("按行", "按列"), ("生成模型", "判别模型"), ("等价", "不同"), ("灵活性强", "灵活性差"),
+    ("易于", "难以"), ("非线性", "线性"), ("边构建边执行", "先构建"), ("半精度", "bf16"), ("启用", "关闭"), ("方便", "困难"), ("训练模式", "评估模式"), ("上溢", "下溢"), ("欠拟合", "过拟合"),
+)
+"""Pairs of opposite words (after the glossary has merged synonyms: 增大, 提高, 扩大 all read 增加)."""
+
+STOP_CHARACTERS = frozenset("的了和与及或是在等个一中为其以而对之也就都把被着这那它其")
+"""Function characters: alone they say nothing about the topic, so they neither count nor join bigrams."""
+STOP_WORDS = frozenset(
+    "a an the of and or to is are was were be been being in on at for with by as it its this that these those "
+    "which who whose what when where so such than then there their them they we you your our us i he she each "
+    "per into from up out over under also can could may might will would should must do does did has have had "
+    "very much many some any all both only just more most less e.g i.e etc".split()
+)
+"""English function words, dropped before matching."""
+
+_SENTENCE_END = re.compile(r"[。；;！？!?\n]|\.(?=\s|$)(?<!\d\.)")
+_CLAUSE_BREAK = re.compile(r"[，,：](?!\d{3}(?!\d))|:(?!//)(?=\s|$)")
+_CONTRAST = re.compile(r"(?=而是|而不是|而非|但是|然而|不过|反而|却|(?<!不)但(?!是))|(?<![a-z])(?=but |whereas |however|rather than |instead of )")
+_LIST_MARK = re.compile(r"^\s*(?:[-*+>]\s+|\d+[.)、．]\s*|[（(]\d+[)）]\s*|#+\s*)+")
+_MARKUP = re.compile(r"\*\*|__|`|\$|\\\(|\\\)|\\\[|\\\]")
+_COLON = re.compile(r"[：:](?!//)")
+_RUN_GAP = re.compile(r"(?<=[\u3400-\u9fff])[\s\-_/]+(?=[\u3400-\u9fff])")
+_LATIN_WORD = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")
+_LATIN_TOKEN = re.compile(r"[0-9a-zα-ω().*/+^×·_-]+")
+_NAME_WITH_DIGITS = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*")
+"""With two letters or more: fp16, resnet50, lenet-5, 1f1b are names, not numbers (60k, 3x3, 6e4 are)."""
+_LEAD_LIMIT = 24
+"""A sentence's lead (the words before its colon) is at most this long; a longer one is not a topic."""
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause of an answer."""
+
+    text: str
+    """The learner's words."""
+    canon: str
+    """The words read through the glossary (normalised, each term in its canonical form)."""
+    context: str
+    """The topic it is written under, read through the glossary ("" when none)."""
+    sentence: int
+    """Index of its sentence: clauses of one sentence may make a point together."""
+
+
+def _depth_split(text: str, pattern: re.Pattern[str]) -> list[str]:
+    """Split ``text`` at ``pattern``, but not inside brackets: (0, 1) and [0, +∞) stay whole."""
+    pieces, depth, start = [], 0, 0
+    for index, character in enumerate(text):
+        if character in "([（【":
+            depth += 1
+        elif character in ")]）】" and depth:
+            depth -= 1
+        elif depth == 0 and pattern.match(text, index) and pattern.match(text, index).end() > index:
+            pieces.append(text[start:index])
+            start = pattern.match(text, index).end()
+    pieces.append(text[start:])
+    return pieces
+
+
+def _split_contrast(clause: str) -> list[str]:
+    positions = sorted({match.start() for match in _CONTRAST.finditer(clause.lower()) if match.start() > 0})
+    bounds = [0, *positions, len(clause)]
+    return [clause[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
+def canonical(text: str) -> str:
+    """``text`` read through the glossary, its CJK runs joined across spaces and English function words."""
+    canon = load_glossary().canonical(_MARKUP.sub("", text))
+    canon = " ".join(word for word in canon.split(" ") if word.strip(".,;:()") not in STOP_WORDS)
+    return _RUN_GAP.sub("", canon)
+
+
+def _heading_level(raw: str, line: str) -> int:
+    """2 for a section heading (Markdown # or a bold line), 1 for a line that ends with a colon, else 0."""
+    if raw.lstrip().startswith("#") or re.fullmatch(r"\s*(?:[-*]\s*)?\*\*[^*]+\*\*\s*[：:]?\s*", raw):
+        return 2
+    if line.rstrip().endswith(("：", ":")) and len(line) <= 40:
+        return 1
+    # A list item that only names something ("- `model.train()`", "1. 静态图模式") heads what follows it.
+    named = _MARKUP.sub("", line)
+    if raw.lstrip()[:1] in "-*+0123456789" and len(named) <= _LEAD_LIMIT and not re.search(r"[，。；,;!?！？:：]", named):
+        return 2
+    return 0
+
+
+def split_clauses(text: str) -> tuple[Clause, ...]:
+    """Cut an answer into clauses, each with the topic it is written under."""
+    clauses: list[Clause] = []
+    section, subsection = "", ""
+    sentence_index = 0
+    in_code = False
+    for raw in text.splitlines():
+        if raw.strip().startswith("```"):
+            in_code = not in_code
+            continue
+        line = _LIST_MARK.sub("", raw).strip()
+        if re.fullmatch(r"[|\-:\s]+", line):
+            continue
+        if line.startswith("|"):
+            line = " ".join(cell.strip() for cell in line.strip("|").split("|"))  # a table row reads as one clause
+        if not line:
+            continue
+        level = 0 if in_code else _heading_level(raw, line)
+        for sentence in _depth_split(line, _SENTENCE_END):
+            sentence = sentence.strip()
+            if not sentence:
+                continue
+            heading = " ".join(part for part in (section, subsection) if part)
+            pieces = []
+            lead = ""
+            colon = _COLON.search(sentence)
+            if colon and 0 < colon.start() <= _LEAD_LIMIT and sentence[colon.end() :].strip():
+                lead, sentence = sentence[: colon.start()], sentence[colon.end() :]
+                pieces.append((lead, canonical(heading)))
+            context = canonical(" ".join(part for part in (heading, lead) if part))
+            pieces += [(piece, context) for piece in _depth_split(sentence, _CLAUSE_BREAK)]
+            for piece, piece_context in pieces:
+                for part in _split_contrast(piece):
+                    part = part.strip(" \t：:")
+                    if part:
+                        clauses.append(Clause(part, canonical(part), piece_context, sentence_index))
+            sentence_index += 1
+        if level == 2:
+            section, subsection = _MARKUP.sub("", line).rstrip("：: "), ""
+        elif level == 1:
+            subsection = _MARKUP.sub("", line).rstrip("：: ")
+    return tuple(clauses)
+
+
+PHRASE_LENGTH = 4
+"""A CJK term this long is a phrase: a key point holding it may be made by its words as well as by the term."""
+TERM_MARK = "§"
+"""Marks a unit that is a whole glossary term (§感受野), apart from the characters it is written with."""
+
+
+def units(canon: str, *, point: bool = False) -> frozenset[str]:
+    """The matching units of a canonical text (numbers left out).
+
+    Each glossary term is one unit (§下采样). The rest gives CJK characters and bigrams and Latin words. For a
+    key point (``point``) only the words outside its terms give characters, so a point is made by its terms
+    and its other words; an answer's text gives every character and bigram, so a point's plain words can be
+    found inside the answer's terms. Function and negating characters neither count nor join bigrams:
+    polarity is judged apart (:func:`negations`), so 不能减少参数 and 减少参数 share every unit.
+    """
+    masked = _mask_exceptions(canon)
+    found: set[str] = set()
+    pieces = []
+    last = 0
+    for start, end, entry in load_glossary().scan(masked):
+        term = normalize(entry.term)
+        found.add(TERM_MARK + term)
+        if point and is_cjk(term[0]) and len(term) >= PHRASE_LENGTH:
+            continue  # a phrase (跨通道信息融合) is also made by its words, not only by one of its listed forms
+        pieces.append(masked[last:start] if point else masked[last:end])
+        last = end
+    pieces.append(masked[last:])
+    if not point:
+        pieces = [masked]
+    for piece in pieces:
+        for run in re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+", piece):
+            kept = [c for c in run if c not in STOP_CHARACTERS and c not in NEGATIONS_CJK]
+            found.update(kept)
+            found.update(x + y for x, y in zip(kept, kept[1:]))
+        for token in _LATIN_TOKEN.findall(piece):
+            for part in re.split(r"[()]", token):
+                if re.search(r"\d", part):
+                    # A number or a formula (60k, 2(p-1)) is compared by value by the number reader; a name
+                    # with digits (fp16, resnet50, 1f1b: two letters or more) is a word.
+                    name = part.strip(".*/+^×·")
+                    if _NAME_WITH_DIGITS.fullmatch(name) and len(re.findall(r"[a-z]", name)) >= 2:
+                        found.add(name)
+                    continue
+                for word in _LATIN_WORD.findall(part):
+                    if word not in STOP_WORDS:
+                        found.add(word)
+                        if "-" in word or "_" in word:
+                            found.update(piece for piece in re.split(r"[-_]", word) if piece)
+    return frozenset(found)
+
+
+def _mask_exceptions(text: str) -> str:
+    for word in NOT_NEGATIONS:
+        if word in text:
+            text = text.replace(word, word.replace("不", "_").replace("无", "_").replace("未", "_").replace("非", "_"))
+    return text
+
+
+def negations(text: str) -> int:
+    """How many negating words ``text`` (canonical) holds, words such as 不同 or 无穷 not counted."""
+    masked = _mask_exceptions(text)
+    return sum(1 for c in masked if c in NEGATIONS_CJK) + len(_NEGATION_EN.findall(masked))
+
+
+def opposed(point: str, clause: str) -> tuple[str, str] | None:
+    """The pair (the point's word, the clause's opposite word) when the clause says the opposite, else None."""
+    for first, second in OPPOSITES:
+        for mine, theirs in ((first, second), (second, first)):
+            # One word may hold the other (非线性 holds 线性): look for each outside the other.
+            if mine in point and theirs not in point.replace(mine, "") and theirs in clause.replace(mine, ""):
+                if mine not in clause.replace(theirs, "") or (theirs in mine and mine not in clause):
+                    return mine, theirs
+    return None
+
+
+def left_context(text: str, start: int, tokens: int = 4) -> int:
+    """The index ``tokens`` CJK characters or Latin words before ``start`` (where a negation of a span begins)."""
+    position, counted = start, 0
+    while position > 0 and counted < tokens:
+        position -= 1
+        character = text[position]
+        if is_cjk(character):
+            counted += 1
+        elif character.isalnum() or character == "'":
+            while position > 0 and (text[position - 1].isalnum() or text[position - 1] == "'"):
+                position -= 1
+            counted += 1
+        elif character in "，,。；;":
+            break
+    return position
