@@ -288,12 +288,17 @@ def _cmd_grade(args: argparse.Namespace) -> int:
 def _cmd_search(args: argparse.Namespace) -> int:
     from tutor.questions.search import search
 
-    hits = search(_library(args).cards, " ".join(args.query), limit=args.limit)
+    cards = _library(args).cards
+    query = " ".join(args.query)
+    hits = search(cards, query, limit=args.limit)
     if getattr(args, "json", False):
         _print_json([hit.card.to_dict() for hit in hits])
         return ExitCode.OK
     if not hits:
-        _console().print("no card matches")
+        from tutor.questions.suggest import suggest, vocabulary
+
+        nearest = suggest(query, vocabulary(cards))
+        _console().print("no card matches" + (" · 你是不是要找：" + _plain("、".join(nearest)) if nearest else ""))
         return ExitCode.OK
     _console().print(_card_table([hit.card for hit in hits], title=f"{len(hits)} cards, best first"))
     return ExitCode.OK

@@ -194,3 +194,9 @@ def test_a_clause_about_another_subject_the_question_lists_does_not_make_the_poi
     grade = grade_answer(cards["c001-hw3-1"], "model.train() 会关闭 Dropout，model.eval() 会启用 Dropout")
     assert result(grade, "model.train() 启用 Dropout").reason == Miss.CONTRADICTED
     assert result(grade, "model.eval() 关闭 Dropout").reason == Miss.CONTRADICTED
+
+
+def test_swapped_subjects_in_english_make_neither_point(cards):
+    grade = grade_answer(cards["c001-5.1"], "A dynamic graph is built first and then executed; a static graph is built while it runs.")
+    assert not result(grade, "静态图先构建后执行").made
+    assert not result(grade, "动态图边构建边执行").made
