@@ -6,7 +6,6 @@ also moves the schedule is decided when it ends (default: it does not), in one t
 
 import math
 import random
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,7 +15,7 @@ from tutor.clock import now
 from tutor.engine.days import to_us
 from tutor.engine.grading import Grade, grade_answer
 from tutor.engine.records import LEECH_LAPSES
-from tutor.engine.store import Store
+from tutor.engine.store import Connection, Store
 from tutor.errors import BadInputError
 from tutor.questions.card import Card
 
@@ -115,7 +114,7 @@ class Drill:
         questions: Sequence[Card],
         started_at: datetime,
         deadline: datetime | None,
-        move_schedule: Callable[[sqlite3.Connection, list[tuple[Card, str, datetime]]], None],
+        move_schedule: Callable[[Connection, list[tuple[Card, str, datetime]]], None],
     ) -> None:
         self._store = store
         self.id = drill_id
@@ -228,10 +227,7 @@ class Drill:
         with self._store.write() as db:
             if move_schedule:
                 self._move_schedule(db, answers)
-            db.execute(
-                "UPDATE drill SET finished_us = ?, moved_schedule = ? WHERE id = ?",
-                (to_us(now()), int(move_schedule), self.id),
-            )
+            self._store.finish_drill(db, self.id, to_us(now()), move_schedule)
         self._finished = True
         self._moved = move_schedule
         return self.report()

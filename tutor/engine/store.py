@@ -32,6 +32,9 @@ from tutor.locations import database_path
 BUSY_TIMEOUT_S = 30.0
 """How long a writer waits for another process's transaction (each of ours lasts milliseconds)."""
 
+Connection = sqlite3.Connection
+"""The open transaction :meth:`Store.write` yields; callers hand it back to the store's methods, never run SQL on it."""
+
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _LIBRARY_KEY = "library_fingerprint"
 """Setting holding a digest of the content last synced into the card table."""
@@ -287,6 +290,25 @@ class Store:
             )
 
     # Card state and the log. The ``db`` argument is the connection of an open write() block.
+
+    @staticmethod
+    def start_drill(
+        db: sqlite3.Connection, started_us: int, deadline_us: int | None, decks: str, tags: str, seed: int
+    ) -> int:
+        """Record a drill that starts now and return its id (decks and tags comma-separated, empty for all)."""
+        cursor = db.execute(
+            "INSERT INTO drill (started_us, deadline_us, decks, tags, seed) VALUES (?, ?, ?, ?, ?)",
+            (started_us, deadline_us, decks, tags, seed),
+        )
+        return int(cursor.lastrowid)
+
+    @staticmethod
+    def finish_drill(db: sqlite3.Connection, drill_id: int, finished_us: int, moved_schedule: bool) -> None:
+        """Record that drill ``drill_id`` ended, and whether it moved the schedule of the cards it asked."""
+        db.execute(
+            "UPDATE drill SET finished_us = ?, moved_schedule = ? WHERE id = ?",
+            (finished_us, int(moved_schedule), drill_id),
+        )
 
     def card_state(self, card_id: str, db: sqlite3.Connection | None = None) -> CardState | None:
         """Return the stored state of ``card_id``, or None when the database has never seen the card."""

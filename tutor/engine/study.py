@@ -6,7 +6,6 @@ commands call it and draw what it returns. Every method reads the time from :fun
 """
 
 import random
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
@@ -24,7 +23,7 @@ from tutor.engine.queue import DeckCounts, QueueEntry, build_queue, deck_counts
 from tutor.engine.records import STATES, CardState, ReviewRecord
 from tutor.engine.settings import DECK_RETENTION_PREFIX, StudySettings, apply_text
 from tutor.engine.stats import Stats, compute_stats
-from tutor.engine.store import Store
+from tutor.engine.store import Connection, Store
 from tutor.errors import BadInputError
 from tutor.questions.card import Card
 from tutor.questions.library import Library
@@ -346,17 +345,14 @@ class Study:
             chosen = [card.id for card in self.exams.weakest(exam, count)]
         deadline = moment + timedelta(minutes=minutes) if minutes is not None else None
         with self._store.write() as db:
-            cursor = db.execute(
-                "INSERT INTO drill (started_us, deadline_us, decks, tags, seed) VALUES (?, ?, ?, ?, ?)",
-                (
-                    to_us(moment),
-                    to_us(deadline) if deadline is not None else None,
-                    ",".join(decks or ()),
-                    ",".join(tags or ()),
-                    seed,
-                ),
+            drill_id = self._store.start_drill(
+                db,
+                to_us(moment),
+                to_us(deadline) if deadline is not None else None,
+                ",".join(decks or ()),
+                ",".join(tags or ()),
+                seed,
             )
-            drill_id = int(cursor.lastrowid)
         return Drill(
             self._store,
             drill_id,
@@ -366,7 +362,7 @@ class Study:
             self._apply_drill,
         )
 
-    def _apply_drill(self, db: sqlite3.Connection, answers: list[tuple[Card, str, datetime]]) -> None:
+    def _apply_drill(self, db: Connection, answers: list[tuple[Card, str, datetime]]) -> None:
         """Move the schedule of drilled cards by their grades, at the time each answer was given."""
         settings = self.settings
         for card, rating, at in answers:
