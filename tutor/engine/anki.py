@@ -17,9 +17,10 @@ from typing import Any
 from tutor.engine.history import HistoryImport, PastReview
 from tutor.engine.records import RATINGS
 from tutor.engine.study import Study
-from tutor.errors import StoreError
+from tutor.errors import NoteImportError, StoreError
 from tutor.questions.anki_decks import plan_anki_import
 from tutor.questions.anki_export import RevlogEntry, write_anki_package
+from tutor.questions.deck import dump_deck, parse_deck
 from tutor.questions.library import learner_library
 from tutor.questions.readers.anki_package import ReviewKind
 from tutor.questions.user_decks import FileImport, plan_import, write_decks
@@ -75,6 +76,11 @@ def import_anki_packages(
     notes_plan = plan_import(notes, data_dir=data_dir, deck=deck) if notes else None
     planned = {entry.name: entry for entry in notes_plan.decks} if notes_plan else {}
     plan = plan_anki_import(paths, data_dir=data_dir, deck=deck, packaged=packaged, existing={**existing, **planned})
+    for result in plan.decks:
+        # What is written must load back as the same cards; a failure here is a bug, caught before writing.
+        loaded = parse_deck(dump_deck(result), result.path, user=True)
+        if loaded.cards != result.cards:
+            raise NoteImportError(f"{result.path}: the deck would not load back as written; nothing was imported")
     try:
         for path, data in plan.media.items():
             _write_file(path, data)
