@@ -17,6 +17,7 @@ engine's log afterwards (:mod:`tutor.engine.anki`).
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,7 +108,13 @@ def _package_cards(package: AnkiPackage, deck: str | None) -> dict[str, list[tup
 
 
 def plan_anki_import(
-    paths: list[Path], *, data_dir: Path, deck: str | None, packaged: set[str], existing: dict[str, Deck]
+    paths: list[Path],
+    *,
+    data_dir: Path,
+    deck: str | None,
+    packaged: set[str],
+    existing: Mapping[str, Deck],
+    packages: Mapping[Path, AnkiPackage] | None = None,
 ) -> AnkiImportPlan:
     """Read the packages and compute the decks, reviews and images an import would write; write nothing.
 
@@ -115,6 +122,7 @@ def plan_anki_import(
         deck: the deck for every card (``--deck``); by default one per Anki deck.
         packaged: names of the packaged decks (refused as targets).
         existing: the learner's decks by name.
+        packages: the packages already read, by path (the others are read here).
 
     Raises:
         NoteImportError: a package is refused, or a deck name is invalid or a packaged deck's.
@@ -129,7 +137,7 @@ def plan_anki_import(
     reviews: list[tuple[str, AnkiReview]] = []
     media: dict[Path, bytes] = {}
     for path in paths:
-        package = read_anki_package(path)
+        package = packages[path] if packages is not None and path in packages else read_anki_package(path)
         if not package.cards:
             raise NoteImportError(f"{path}: the package holds no card; nothing imported")
         deck_of = {anki.card_id: anki.deck for anki in package.cards}
