@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from tutor.engine.days import DAY_US, from_us, to_us
-from tutor.engine.records import RATINGS, STATES, CardState, ReviewRecord
+from tutor.engine.records import CardState, ReviewRecord
 from tutor.engine.store import Store
 from tutor.locations import database_path
 
@@ -40,6 +40,7 @@ start = time.perf_counter()
 import asyncio, os
 from pathlib import Path
 from tutor.app.app import build_app
+from tutor.vocabulary import RATINGS, STATES
 
 async def main():
     app = build_app(Path(os.environ["TUTOR_HOME"]))

@@ -19,12 +19,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from tutor.engine.days import DAY_US, from_us, to_us
-from tutor.engine.records import RATINGS, STATES, CardState, ReviewRecord
+from tutor.engine.records import CardState, ReviewRecord
 from tutor.engine.store import Store
 from tutor.engine.study import Study
 from tutor.questions.card import Card
 from tutor.questions.deck import Deck
 from tutor.questions.library import Library
+from tutor.vocabulary import RATINGS, STATES
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=timezone.utc)
 GOALS_MS = {"queue": 50.0, "rate (median)": 10.0, "stats": 500.0}

@@ -25,7 +25,7 @@ from pathlib import Path
 from fsrs import Card as FsrsCard
 from fsrs import Scheduler, State
 
-from tutor.engine.records import STATES
+from tutor.vocabulary import STATES
 from tutor.engine.study import Study
 from tutor.questions.card import Card
 from tutor.questions.deck import Deck

@@ -14,10 +14,7 @@ from typing import Any
 
 from tutor.errors import INTERRUPTED, BadInputError, DemoParameterError, ExitCode, TutorError
 from tutor.questions.terminal_text import terminal_text
-
-RATINGS = ("again", "hard", "good", "easy")
-"""tutor.engine.records.RATINGS, spelt out: importing the engine here would cost ``tutor --help`` ~13 ms."""
-
+from tutor.vocabulary import Rating
 
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose usage errors are one line on stderr and exit code 2."""
@@ -35,6 +32,14 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
     return value
+
+
+def _rating(text: str) -> Rating:
+    """An argparse type: a rating by number (1-4) or by name."""
+    try:
+        return Rating.parse(text)
+    except BadInputError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _common(json_output: bool) -> argparse.ArgumentParser:
@@ -116,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     rate = commands.add_parser("rate", parents=[data_json], help="record a review of one card now")
     rate.add_argument("id", help="card id")
-    rate.add_argument("rating", choices=RATINGS, help="again, hard, good or easy")
+    rate.add_argument("rating", type=_rating, help="1-4, or again, hard, good or easy")
 
     commands.add_parser("stats", parents=[data_json], help="reviews, retention and due forecast")
     commands.add_parser("optimize", parents=[data_json], help="fit your own FSRS parameters from your reviews")
@@ -444,7 +449,7 @@ def _cmd_rate(args: argparse.Namespace) -> int:
         ("reviews / lapses", f"{state.reps} / {state.lapses}"),
     ]
     columns = {"field": {"style": "dim"}, "value": {}}
-    _console().print(_table(f"{state.card_id} rated {args.rating}", columns, rows, show_header=False))
+    _console().print(_table(f"{state.card_id} rated {args.rating.label}", columns, rows, show_header=False))
     return ExitCode.OK
 
 

@@ -7,6 +7,7 @@ import pytest
 from tutor.app.format import due_text, interval, percent
 from tutor.app.widgets.countdown import clock_text
 from tutor.app.widgets.rating_bar import rating_label
+from tutor.vocabulary import Rating
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=timezone.utc)
 
@@ -48,8 +49,8 @@ def test_percent_rounds_to_whole_percent_and_shows_a_dash_for_nothing():
 
 
 def test_rating_labels_carry_the_key_and_the_interval():
-    assert rating_label(3, "good", timedelta(days=3)) == "3 Good · 3d"
-    assert rating_label(1, "again", None) == "1 Again"
+    assert rating_label(Rating.GOOD, timedelta(days=3)) == "3 Good · 3d"
+    assert rating_label(Rating.AGAIN, None) == "1 Again"
 
 
 @pytest.mark.parametrize(("seconds", "text"), [(0, "0:00"), (59.2, "1:00"), (600, "10:00"), (3725, "1:02:05")])

@@ -97,7 +97,7 @@ def test_the_human_forms_print_tables_with_a_preview_of_each_rating(home, monkey
     ("args", "message"),
     [
         (("rate", "no-such-card", "good"), "tutor: error: unknown card id 'no-such-card'"),
-        (("rate", "x", "great"), "tutor: error: argument rating: invalid choice: 'great'"),
+        (("rate", "x", "great"), "tutor: error: argument rating: unknown rating 'great' (use 1-4, or again, hard, good or easy)"),
         (("due", "--deck", "no-such-deck"), "tutor: error: unknown deck 'no-such-deck'"),
     ],
 )
@@ -126,8 +126,9 @@ def test_a_bad_tutor_now_is_refused(home):
     assert "TUTOR_NOW" in result.stderr
 
 
-def test_the_command_line_offers_the_engine_s_ratings():
-    from tutor.cli import RATINGS
-    from tutor.engine.records import RATINGS as ENGINE_RATINGS
-
-    assert RATINGS == ENGINE_RATINGS
+def test_rate_takes_a_number_or_a_name_alike(tmp_path):
+    card_id = load_library().cards[0].id
+    by_number = tutor_json(tmp_path / "number", "rate", card_id, "3")
+    by_name = tutor_json(tmp_path / "name", "rate", card_id, "good")
+    assert by_number == by_name
+    assert by_number["state"] == "learning"

@@ -11,7 +11,7 @@ from fsrs import Scheduler, State
 from engine_support import T0, make_library
 from tutor.engine.exam import LEARN_LEAD_DAYS
 from tutor.engine.exam_book import UnknownExamError
-from tutor.engine.records import STATES
+from tutor.vocabulary import STATES
 from tutor.engine.study import Study
 from tutor.errors import BadInputError, UnknownDeckError
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tutor.engine.grading import Miss, derive_points, grade_answer, rating_for
+from tutor.engine.grading import Miss, derive_points, grade_answer
 from tutor.questions.card import Card
 from tutor.questions.library import load_library
 
@@ -161,11 +161,6 @@ def test_an_off_topic_answer_scores_zero(cards):
 
 def test_an_empty_answer_scores_zero(cards):
     assert grade_answer(cards[POOLING], "").score == 0.0
-
-
-@pytest.mark.parametrize(("score", "rating"), [(0.0, "again"), (0.49, "again"), (0.5, "hard"), (0.79, "hard"), (0.8, "good"), (1.0, "good")])
-def test_the_rating_bands(score, rating):
-    assert rating_for(score) == rating
 
 
 def test_grade_data_keeps_its_keys_and_adds_the_reasons(cards):

@@ -9,7 +9,6 @@ from fsrs import Rating, Scheduler
 
 from engine_support import T0
 from tutor.engine.records import LEECH_LAPSES, CardState
-from tutor.engine.scheduling import parse_rating
 from tutor.engine.study import Study
 from tutor.errors import BadInputError
 
@@ -134,16 +133,6 @@ def test_again_on_a_learning_card_is_not_a_lapse(study, clock):
     clock.advance(minutes=1)
     study.rate("a1", "again")
     assert study.card_state("a1").lapses == 0
-
-
-@pytest.mark.parametrize(("text", "name"), [("again", "again"), ("Good", "good"), (" easy ", "easy"), ("2", "hard")])
-def test_ratings_are_read_by_name_or_number(text, name):
-    assert parse_rating(text) == name
-
-
-def test_an_unknown_rating_is_refused_with_the_choices():
-    with pytest.raises(BadInputError, match="again, hard, good or easy"):
-        parse_rating("perfect")
 
 
 def test_rating_an_unknown_card_is_refused(study):

@@ -1,9 +1,31 @@
-"""Short texts for intervals, due dates and shares ("3d", "in 2h", "92%"), for the screens and the command line.
+"""Short texts for intervals, due dates and shares ("3d", "in 2h", "92%"), and the colour of each rating, for the
+screens and the command line.
 
 No textual here: ``tutor due`` and ``tutor rate`` use these too.
 """
 
 from datetime import datetime, timedelta
+from typing import NamedTuple
+
+from tutor.vocabulary import Rating
+
+
+class RatingLook(NamedTuple):
+    """How one rating is drawn."""
+
+    colour: str
+    """Rich colour of its name, score or bar."""
+    variant: str
+    """Textual button variant of its rating button (the theme's colour of the same meaning)."""
+
+
+RATING_LOOKS = {
+    Rating.AGAIN.label: RatingLook("red", "error"),
+    Rating.HARD.label: RatingLook("yellow", "warning"),
+    Rating.GOOD.label: RatingLook("green", "success"),
+    Rating.EASY.label: RatingLook("blue", "primary"),
+}
+"""The look of each rating, by name, wherever ratings are shown."""
 
 
 def interval(span: timedelta) -> str:

@@ -18,13 +18,13 @@ from typing import Any
 from tutor.engine.collection import open_collection
 from tutor.engine.history import HistoryImport, PastReview
 from tutor.engine.importing import StoredDecks, merge_notes, write_decks
-from tutor.engine.records import RATINGS
 from tutor.engine.study import Study
 from tutor.errors import StoreError
 from tutor.questions.anki_decks import plan_anki_import
 from tutor.questions.anki_export import RevlogEntry, write_anki_package
 from tutor.questions.readers.anki_package import ReviewKind, read_anki_package
 from tutor.questions.user_decks import FileImport, check_deck_name
+from tutor.vocabulary import RATINGS
 
 
 @dataclass(frozen=True)

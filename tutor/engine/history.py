@@ -18,9 +18,10 @@ from fsrs import Scheduler
 
 from tutor.engine import scheduling
 from tutor.engine.days import from_us, to_us
-from tutor.engine.records import RATINGS, CardState
+from tutor.engine.records import CardState
 from tutor.engine.settings import StudySettings
 from tutor.engine.store import Store
+from tutor.vocabulary import RATINGS
 
 
 @dataclass(frozen=True)

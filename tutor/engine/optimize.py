@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tutor.engine.records import RATINGS, ReviewRecord
+from tutor.engine.records import ReviewRecord
+from tutor.vocabulary import Rating as OurRating
 
 MIN_REVIEWS = 512
 """py-fsrs's optimizer mini-batch: fewer learnable reviews than this and it keeps the defaults."""
@@ -88,7 +89,7 @@ def fit_parameters(records: list[ReviewRecord]) -> OptimizeResult:
     logs = [
         ReviewLog(
             card_id=numbers[record.card_id],
-            rating=Rating(RATINGS.index(record.rating) + 1),
+            rating=Rating(OurRating.parse(record.rating)),
             review_datetime=record.reviewed_at,
             review_duration=record.duration_ms,
         )

@@ -14,12 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from tutor.engine.days import DAY_US, from_us, to_us
-from tutor.engine.records import STATES
 from tutor.engine.store import Store
-
-KINDS = ("new", "learning", "review", "relearning")
-"""Kinds of queue entries: the card's state."""
-
+from tutor.vocabulary import STATES
 
 @dataclass(frozen=True)
 class QueueEntry:

@@ -6,10 +6,6 @@ from typing import Any
 
 from tutor.clock import parse_time
 
-STATES = ("new", "learning", "review", "relearning")
-"""State names by number: 0 is a card never scheduled, 1-3 are py-fsrs's ``State`` values."""
-RATINGS = ("again", "hard", "good", "easy")
-"""Rating names; py-fsrs's ``Rating`` value is the index plus one."""
 MODES = ("review", "drill")
 """Where a logged answer was given."""
 LEECH_LAPSES = 8

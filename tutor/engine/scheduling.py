@@ -19,25 +19,11 @@ from datetime import datetime, timedelta
 
 from fsrs import Card, Rating, Scheduler, State
 
-from tutor.engine.records import RATINGS, STATES, CardState
+from tutor.engine.records import CardState
 from tutor.engine.settings import StudySettings
-from tutor.errors import BadInputError
+from tutor.vocabulary import RATINGS, STATES, Rating as OurRating
 
 _FUZZ_LOCK = threading.Lock()
-
-
-def parse_rating(text: str) -> str:
-    """Return the rating name for ``text`` (again, hard, good, easy, or 1-4).
-
-    Raises:
-        BadInputError: not a rating.
-    """
-    name = text.strip().lower()
-    if name in ("1", "2", "3", "4"):
-        return RATINGS[int(name) - 1]
-    if name not in RATINGS:
-        raise BadInputError(f"unknown rating {text!r} (use again, hard, good or easy)")
-    return name
 
 
 def make_scheduler(settings: StudySettings, deck: str) -> Scheduler:
@@ -77,8 +63,9 @@ def _review(scheduler: Scheduler, state: CardState, rating: str, at: datetime) -
     """:func:`review` without the lock and the saving of ``random``'s state (the caller holds and saves them)."""
     card = to_fsrs(state, at)
     random.seed(fuzz_seed(state.card_id, state.reps))
-    card, _ = scheduler.review_card(card, Rating(RATINGS.index(rating) + 1), review_datetime=at)
-    lapsed = state.state == "review" and rating == "again"
+    given = OurRating.parse(rating)
+    card, _ = scheduler.review_card(card, Rating(given), review_datetime=at)
+    lapsed = state.state == "review" and given is OurRating.AGAIN
     # Built directly rather than with dataclasses.replace: a long imported history replays in half the time.
     return CardState(
         card_id=state.card_id,

@@ -5,8 +5,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from tutor.engine.days import DAY_US, local, to_us
-from tutor.engine.records import LEECH_LAPSES, STATES
+from tutor.engine.records import LEECH_LAPSES
 from tutor.engine.store import Store
+from tutor.vocabulary import STATES, Rating, State
 
 _EPOCH_DATE = date(1970, 1, 1)
 
@@ -86,10 +87,10 @@ def compute_stats(
     totals = store.read("SELECT mode, state_before, rating, answers FROM review_totals")
     reviews_total = sum(answers for _, _, _, answers in totals)
     drills_total = sum(answers for mode, _, _, answers in totals if mode == "drill")
-    # True retention: reviews of cards in the review state (2), passed when not rated again (1).
-    retained = [(rating, answers) for mode, state, rating, answers in totals if mode == "review" and state == 2]
+    # True retention: reviews of cards in the review state, passed when recalled.
+    retained = [(rating, answers) for mode, state, rating, answers in totals if mode == "review" and state == State.REVIEW]
     retention_reviews = sum(answers for _, answers in retained)
-    recalled = sum(answers for rating, answers in retained if rating > 1)
+    recalled = sum(answers for rating, answers in retained if Rating(rating).recalled)
     counts: dict[int, dict[str, int]] = {}
     for day, mode, count in store.read(
         f"SELECT (reviewed_us + ?) / {DAY_US} AS day, mode, count(*) FROM review_log "

@@ -25,12 +25,13 @@ from typing import Any
 
 from tutor.engine.days import from_us, to_us
 from tutor.engine.migrations import APPLICATION_ID, MIGRATIONS, migrate
-from tutor.engine.records import MODES, RATINGS, STATES, CardState, ReviewRecord
+from tutor.engine.records import MODES, CardState, ReviewRecord
 from tutor.errors import StoreError, UnknownCardError
 from tutor.locations import database_path
 from tutor.questions import search as ranking
 from tutor.questions.card import Card, DemoLink, Erratum, Source
 from tutor.questions.text import TOKENS_VERSION, normalize, tokens
+from tutor.vocabulary import RATINGS, STATES
 
 BUSY_TIMEOUT_S = 30.0
 """How long a writer waits for another process's transaction (each of ours lasts milliseconds)."""

@@ -7,7 +7,8 @@ apart from ``store.py`` because only the importer of review histories needs it.
 import sqlite3
 from collections.abc import Iterable
 
-from tutor.engine.records import RATINGS
+from tutor.vocabulary import RATINGS
+
 
 # What moved a card's schedule: its review-mode ratings and the answers of drills that moved the schedule,
 # the same rows the optimizer learns from.

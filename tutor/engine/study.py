@@ -21,13 +21,14 @@ from tutor.engine.exam_book import ExamBook
 from tutor.engine.history import HistoryImport, PastReview, import_history
 from tutor.engine.optimize import OptimizeResult, fit_parameters
 from tutor.engine.queue import DeckCounts, QueueEntry, build_queue, deck_counts
-from tutor.engine.records import STATES, CardState, ReviewRecord
+from tutor.engine.records import CardState, ReviewRecord
 from tutor.engine.settings import DECK_RETENTION_PREFIX, StudySettings, apply_text
 from tutor.engine.stats import Stats, compute_stats
 from tutor.engine.store import Store, Transaction
 from tutor.errors import BadInputError, UnknownCardError
 from tutor.questions.card import Card
 from tutor.questions.library import Library
+from tutor.vocabulary import STATES, Rating
 
 _SETTINGS_KEY = "settings"
 
@@ -217,7 +218,7 @@ class Study:
         """
         return scheduling.preview(self._scheduler(self._deck_of(card_id)), self.card_state(card_id), now())
 
-    def rate(self, card_id: str, rating: str, *, duration_ms: int | None = None) -> CardState:
+    def rate(self, card_id: str, rating: str | Rating, *, duration_ms: int | None = None) -> CardState:
         """Record a review of ``card_id`` now and return its new state; durable when this returns.
 
         Raises:
@@ -226,7 +227,7 @@ class Study:
         """
         card = self.card(card_id)
         deck = card.deck
-        name = scheduling.parse_rating(rating)
+        name = Rating.parse(rating).label
         if duration_ms is not None and duration_ms < 0:
             raise BadInputError(f"an answer cannot take a negative time ({duration_ms} ms)")
         at = now()

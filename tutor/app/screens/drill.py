@@ -11,14 +11,13 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Header, Label, Static, TextArea
 
 from tutor.app.widgets.card_view import CardView
+from tutor.app.format import RATING_LOOKS
 from tutor.app.widgets.countdown import Countdown
 from tutor.app.widgets.markdown_view import MarkdownView
 from tutor.errors import TutorError
 from tutor.questions.terminal_text import terminal_text
 
 
-RATING_STYLE = {"good": "bold green", "hard": "bold yellow", "again": "bold red"}
-"""How the score is drawn for each rating a typed answer can earn (the bands are the grader's)."""
 
 
 def grade_summary(grade) -> Group:
@@ -26,7 +25,7 @@ def grade_summary(grade) -> Group:
 
     The learner's words are shown as evidence so that they can see why, and argue with it.
     """
-    score = Text(f"得分 score {100 * grade.score:.0f}%", style=RATING_STYLE.get(grade.rating, "bold"))
+    score = Text(f"得分 score {100 * grade.score:.0f}%", style=f"bold {RATING_LOOKS[grade.rating].colour}")
     # Nothing moves until the learner applies the drill to the schedule at the end: say so.
     score.append(f"   → rated {grade.rating} if you apply it to the schedule", style="dim")
     lines = [score]

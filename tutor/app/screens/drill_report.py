@@ -8,18 +8,19 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Collapsible, Footer, Header, Static
 
-from tutor.app.screens.drill import RATING_STYLE, grade_summary
+from tutor.app.format import RATING_LOOKS
+from tutor.app.screens.drill import grade_summary
 from tutor.app.widgets.markdown_view import MarkdownView
-from tutor.engine.grading import rating_for
 from tutor.errors import TutorError
 from tutor.questions.render import plain_line
 from tutor.questions.terminal_text import terminal_text
+from tutor.vocabulary import rating_for_score
 
 
 def score_bar(score: float, width: int = 20) -> Text:
     """A bar of ``width`` cells filled in proportion to ``score`` (0 to 1), with the percentage."""
     filled = round(score * width)
-    style = RATING_STYLE[rating_for(score)].removeprefix("bold ")
+    style = RATING_LOOKS[rating_for_score(score).label].colour
     return Text.assemble(("█" * filled, style), ("░" * (width - filled), "dim"), f" {100 * score:.0f}%")
 
 

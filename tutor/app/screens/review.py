@@ -12,13 +12,12 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
-from tutor.app.format import interval
+from tutor.app.format import RATING_LOOKS, interval
 from tutor.app.widgets.card_view import CardView
-from tutor.app.widgets.history import RATING_STYLE
 from tutor.app.widgets.rating_bar import RatingBar
-from tutor.engine.records import RATINGS
 from tutor.errors import TutorError
 from tutor.questions.card import Card
+from tutor.vocabulary import RATINGS, Rating, shown_kind
 
 
 class ReviewScreen(Screen):
@@ -26,10 +25,7 @@ class ReviewScreen(Screen):
 
     BINDINGS = [
         Binding("space", "reveal", "Show answer"),
-        Binding("1", "rate('again')", "Again", show=False),
-        Binding("2", "rate('hard')", "Hard", show=False),
-        Binding("3", "rate('good')", "Good", show=False),
-        Binding("4", "rate('easy')", "Easy", show=False),
+        *(Binding(str(int(rating)), f"rate('{rating.label}')", rating.label.capitalize(), show=False) for rating in Rating),
         Binding("u", "undo", "Undo"),
         Binding("s", "suspend", "Suspend"),
         Binding("d", "open_demo", "Demo"),
@@ -107,7 +103,7 @@ class ReviewScreen(Screen):
         self.refresh_bindings()
 
     def _show_counts(self, queue) -> None:
-        kinds = Counter("learning" if entry.kind == "relearning" else entry.kind for entry in queue)
+        kinds = Counter(shown_kind(entry.kind) for entry in queue)
         line = Text()
         line.append(f"新 new {kinds['new']}", style="blue")
         line.append("  ·  ")
@@ -210,8 +206,8 @@ def session_summary(rated: list[tuple[str, str]], seconds: float) -> Table | Tex
     table.add_row("ratings", str(len(rated)))
     table.add_row("cards", str(len({card_id for card_id, _ in rated})))
     for rating in RATINGS:
-        table.add_row(Text(rating, style=RATING_STYLE[rating]), str(counts[rating]))
-    recalled = sum(counts[rating] for rating in ("hard", "good", "easy"))
+        table.add_row(Text(rating, style=RATING_LOOKS[rating].colour), str(counts[rating]))
+    recalled = sum(counts[rating.label] for rating in Rating if rating.recalled)
     table.add_row("recalled", f"{100 * recalled / len(rated):.0f}%")
     table.add_row("time", "under a minute" if seconds < 60 else interval(timedelta(seconds=seconds)))
     table.add_row("", "")

@@ -12,8 +12,9 @@ from textual_plotext import PlotextPlot
 
 from tutor.app.format import percent
 from tutor.app.widgets.bars import Bar, BarChart
+from tutor.vocabulary import STATES
 
-STATE_ORDER = ("new", "learning", "review", "relearning", "suspended")
+STATE_ORDER = (*STATES, "suspended")
 """The bars of the cards-by-state plot, in the order a card moves through them."""
 
 

@@ -7,10 +7,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from tutor.app.format import due_text, interval
-
-RATING_STYLE = {"again": "red", "hard": "yellow", "good": "green", "easy": "blue"}
-"""The colour of each rating wherever ratings are listed."""
+from tutor.app.format import RATING_LOOKS, due_text, interval
 
 
 def schedule_text(state, now: datetime) -> Text:
@@ -47,7 +44,7 @@ def history_table(records, *, limit: int = 12) -> Table | Text:
         table.add_row(
             f"{record.reviewed_at:%Y-%m-%d %H:%M}",
             record.mode,
-            Text(record.rating, style=RATING_STYLE.get(record.rating, "")),
+            Text(record.rating, style=RATING_LOOKS[record.rating].colour),
             seconds,
             score,
         )

@@ -6,15 +6,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button
 
-from tutor.app.format import interval
-from tutor.engine.records import RATINGS
-
-_VARIANTS = {"again": "error", "hard": "warning", "good": "success", "easy": "primary"}
+from tutor.app.format import RATING_LOOKS, interval
+from tutor.vocabulary import Rating
 
 
-def rating_label(index: int, rating: str, span: timedelta | None) -> str:
-    """Return a button's label, e.g. "3 Good · 3d" (no interval when unknown)."""
-    label = f"{index} {rating.capitalize()}"
+def rating_label(rating: Rating, span: timedelta | None) -> str:
+    """Return a button's label, its key and name, e.g. "3 Good · 3d" (no interval when unknown)."""
+    label = f"{int(rating)} {rating.label.capitalize()}"
     return label if span is None else f"{label} · {interval(span)}"
 
 
@@ -22,12 +20,12 @@ class RatingBar(Horizontal):
     """Four buttons whose ids are ``rate-again`` … ``rate-easy``; the screen handles their presses."""
 
     def compose(self) -> ComposeResult:
-        for index, rating in enumerate(RATINGS, start=1):
-            yield Button(
-                rating_label(index, rating, None), id=f"rate-{rating}", variant=_VARIANTS[rating], compact=True
-            )
+        for rating in Rating:
+            name = rating.label
+            yield Button(rating_label(rating, None), id=f"rate-{name}", variant=RATING_LOOKS[name].variant, compact=True)
 
     def show_intervals(self, intervals: dict[str, timedelta]) -> None:
         """Label each button with the interval its rating would give."""
-        for index, rating in enumerate(RATINGS, start=1):
-            self.query_one(f"#rate-{rating}", Button).label = rating_label(index, rating, intervals.get(rating))
+        for rating in Rating:
+            name = rating.label
+            self.query_one(f"#rate-{name}", Button).label = rating_label(rating, intervals.get(name))

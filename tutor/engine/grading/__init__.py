@@ -33,6 +33,7 @@ from tutor.engine.grading.numbers import Quantity, read_quantities
 from tutor.questions.card import Card
 from tutor.questions.glossary import load_glossary
 from tutor.questions.text import is_cjk
+from tutor.vocabulary import rating_for_score
 
 HIT_COVERAGE = 0.55
 """Share of a key point's words a clause must hold for the point to count."""
@@ -40,15 +41,8 @@ NEW_COVERAGE = 0.55
 """Share of the point's words that the question does not contain which the clause must hold."""
 TOPIC_COVERAGE = 0.5
 """Share of the point's glossary terms the clause must hold."""
-RATING_BANDS = ((0.8, "good"), (0.5, "hard"), (0.0, "again"))
-"""The lowest score of each rating a typed answer can earn, best first (never easy: a grade cannot tell it)."""
 ALTERNATIVE_SEPARATOR = " | "
 """Separates a key point from the alternatives the deck accepts for it."""
-
-
-def rating_for(score: float) -> str:
-    """The FSRS rating a score stands for: again below 1/2, hard below 4/5, else good."""
-    return next(rating for lowest, rating in RATING_BANDS if score >= lowest)
 
 
 class Miss:
@@ -123,8 +117,8 @@ class Grade:
 
     @property
     def rating(self) -> str:
-        """The FSRS rating this grade stands for (:func:`rating_for`)."""
-        return rating_for(self.score)
+        """The name of the FSRS rating this grade stands for (:data:`tutor.vocabulary.GRADE_BANDS`)."""
+        return rating_for_score(self.score).label
 
     def to_dict(self) -> dict[str, Any]:
         """Return the grade as plain data."""
