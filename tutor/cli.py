@@ -755,8 +755,15 @@ def _cmd_config(args: argparse.Namespace) -> int:
 def _run_app(args: argparse.Namespace) -> int:
     from tutor.app import run_app  # textual costs ~150 ms: only when the app opens
 
-    options = {key: value for key, value in vars(args).items() if key not in ("command", "data_dir")}
-    return run_app(_data_dir(args), screen=args.command or "home", **options)
+    drill = None
+    if args.command == "drill":
+        from tutor.engine.drill import DrillOptions
+
+        drill = DrillOptions(
+            count=args.count, minutes=args.minutes, decks=args.deck or (), tags=args.tag or (), exam=args.exam
+        )
+    decks = args.deck if args.command == "review" else None
+    return run_app(_data_dir(args), screen=args.command or "home", decks=decks, drill=drill)
 
 
 _COMMANDS = {

@@ -20,7 +20,7 @@ async def wait_for_view(pilot) -> None:
 async def test_a_demo_opened_from_an_answer_runs_with_the_cards_parameters_and_escape_returns_to_the_card(
     data_dir,
 ):
-    app = build_app(data_dir, "review", deck=["study"])
+    app = build_app(data_dir, "review", decks=["study"])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space", "3")  # t-pool, then t-sigmoid, which links the activations demo
         review = app.screen
@@ -74,7 +74,7 @@ async def test_the_demo_list_shows_every_registered_demo_and_opens_one(data_dir,
 
 
 async def test_a_card_without_demos_says_so_instead_of_opening_one(data_dir):
-    app = build_app(data_dir, "review", deck=["study"])
+    app = build_app(data_dir, "review", decks=["study"])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space")
         assert isinstance(app.screen, ReviewScreen)

@@ -5,6 +5,7 @@ from tutor.app.screens.drill import DrillScreen, EndDrillScreen
 from tutor.app.screens.drill_report import DrillReportScreen
 from tutor.app.screens.drill_setup import DrillSetupScreen
 from tutor.app.screens.home import HomeScreen
+from tutor.engine.drill import DrillOptions
 from tutor.engine.grading import grade_answer
 
 SIZE = (100, 30)
@@ -17,7 +18,8 @@ async def type_answer(pilot, text: str) -> None:
 
 
 async def test_the_command_line_options_fill_the_drill_form(data_dir):
-    app = build_app(data_dir, "drill", deck=["study"], tag=["fundamentals"], count=2, minutes=5.0)
+    options = DrillOptions(decks=["study"], tags=["fundamentals"], count=2, minutes=5.0)
+    app = build_app(data_dir, "drill", drill=options)
     async with app.run_test(size=SIZE):
         screen = app.screen
         assert isinstance(screen, DrillSetupScreen)
@@ -28,7 +30,7 @@ async def test_the_command_line_options_fill_the_drill_form(data_dir):
 
 
 async def test_a_whole_drill_grades_each_answer_and_reports_by_tag(data_dir, screen_text):
-    app = build_app(data_dir, "drill", deck=["study"], count=3)
+    app = build_app(data_dir, "drill", drill=DrillOptions(decks=["study"], count=3))
     answers = {"t-pool": "下采样 减少参数和计算量 扩大感受野 不变性", "t-sigmoid": "最大是0.25，连乘导致梯度消失", "t-relu": "不知道"}
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+s")
@@ -59,7 +61,7 @@ async def test_a_whole_drill_grades_each_answer_and_reports_by_tag(data_dir, scr
 
 
 async def test_applying_a_drill_moves_the_schedule_of_the_answered_cards(data_dir):
-    app = build_app(data_dir, "drill", deck=["study"], count=1)
+    app = build_app(data_dir, "drill", drill=DrillOptions(decks=["study"], count=1))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+s")
         card = app.screen.card
@@ -72,7 +74,7 @@ async def test_applying_a_drill_moves_the_schedule_of_the_answered_cards(data_di
 
 
 async def test_feedback_at_the_end_moves_straight_to_the_next_question(data_dir, screen_text):
-    app = build_app(data_dir, "drill", deck=["study"], count=2)
+    app = build_app(data_dir, "drill", drill=DrillOptions(decks=["study"], count=2))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.click("#feedback-end")
         await pilot.press("ctrl+s")
@@ -88,7 +90,7 @@ async def test_feedback_at_the_end_moves_straight_to_the_next_question(data_dir,
 
 
 async def test_leaving_the_report_without_choosing_keeps_the_schedule(data_dir):
-    app = build_app(data_dir, "drill", deck=["study"], count=1)
+    app = build_app(data_dir, "drill", drill=DrillOptions(decks=["study"], count=1))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+s")
         card = app.screen.card
@@ -101,7 +103,7 @@ async def test_leaving_the_report_without_choosing_keeps_the_schedule(data_dir):
 
 
 async def test_a_drill_with_no_matching_card_is_refused_with_a_message(data_dir):
-    app = build_app(data_dir, "drill", deck=["study"], tag=["distributed"])
+    app = build_app(data_dir, "drill", drill=DrillOptions(decks=["study"], tags=["distributed"]))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, DrillSetupScreen)
@@ -109,7 +111,7 @@ async def test_a_drill_with_no_matching_card_is_refused_with_a_message(data_dir)
 
 
 async def test_the_countdown_ends_the_drill_when_time_is_up(data_dir):
-    app = build_app(data_dir, "drill", deck=["study"], count=2, minutes=0.01)
+    app = build_app(data_dir, "drill", drill=DrillOptions(decks=["study"], count=2, minutes=0.01))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+s")
         # Polled rather than timed: on a loaded machine the 0.6 s may run out before the drill's first frame.
@@ -124,7 +126,7 @@ async def test_the_countdown_ends_the_drill_when_time_is_up(data_dir):
 async def test_escape_asks_before_throwing_away_a_typed_answer_and_the_report_lists_only_questions_shown(
     data_dir, screen_text
 ):
-    app = build_app(data_dir, "drill", deck=["study"], count=3)
+    app = build_app(data_dir, "drill", drill=DrillOptions(decks=["study"], count=3))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+s")
         drill = app.screen.drill
@@ -159,7 +161,7 @@ async def test_escape_ends_a_drill_with_nothing_answered_without_asking(data_dir
 
 
 async def test_the_feedback_says_the_rating_applies_only_if_the_learner_applies_it(data_dir, screen_text):
-    app = build_app(data_dir, "drill", deck=["study"], count=1)
+    app = build_app(data_dir, "drill", drill=DrillOptions(decks=["study"], count=1))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+s")
         await type_answer(pilot, "0.25")
@@ -178,7 +180,7 @@ async def test_the_drill_setup_opens_on_the_question_count_ready_to_edit(data_di
 
 
 async def test_the_feedback_shows_each_points_evidence_and_the_reason_for_a_miss(data_dir, screen_text):
-    app = build_app(data_dir, "drill", deck=["study"], count=3)
+    app = build_app(data_dir, "drill", drill=DrillOptions(decks=["study"], count=3))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+s")
         screen = app.screen

@@ -9,6 +9,7 @@ from tutor.app.screens.exam_plan import ExamPlanScreen
 from tutor.app.screens.exams import ExamFormScreen, ExamsScreen
 from tutor.app.screens.home import HomeScreen
 from tutor.app.screens.settings import SettingsScreen
+from tutor.engine.drill import DrillOptions
 from tutor.engine.settings import THEMES
 
 SIZES = [(80, 24), (100, 30)]
@@ -182,7 +183,7 @@ async def test_tutor_drill_exam_opens_on_the_exams_weakest_cards(data_dir, study
     setup = build_app(data_dir, library=study_library)
     setup.study.exams.add("final", EXAM_DAY)
     setup.study.close()
-    app = build_app(data_dir, "drill", library=study_library, exam="final", count=2)
+    app = build_app(data_dir, "drill", library=study_library, drill=DrillOptions(exam="final", count=2))
     async with app.run_test(size=(80, 24)):
         assert isinstance(app.screen, DrillScreen)
         assert [card.id for card in app.screen.drill.questions] == [card.id for card in app.study.exams.weakest("final", 2)]
@@ -192,4 +193,4 @@ def test_tutor_drill_for_an_unknown_exam_is_refused_before_the_app_starts(data_d
     from tutor.engine.exam_book import UnknownExamError
 
     with pytest.raises(UnknownExamError, match="unknown exam 'final'"):
-        build_app(data_dir, "drill", library=study_library, exam="final")
+        build_app(data_dir, "drill", library=study_library, drill=DrillOptions(exam="final"))

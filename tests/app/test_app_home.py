@@ -14,7 +14,7 @@ from tutor.app.screens.home import HomeScreen
 from tutor.app.screens.review import ReviewScreen
 from tutor.app.screens.stats import StatsScreen
 from tutor.cli import main
-from tutor.errors import BadInputError, UnknownDeckError
+from tutor.errors import UnknownDeckError
 
 NOW = "2025-03-03T09:00:00+00:00"
 
@@ -128,13 +128,19 @@ async def test_the_review_fits_an_80_by_24_terminal_and_survives_a_resize(data_d
 
 def test_an_unknown_deck_is_refused_before_the_app_starts(data_dir):
     with pytest.raises(UnknownDeckError, match="unknown deck 'nope'"):
-        build_app(data_dir, "review", deck=["nope"])
+        build_app(data_dir, "review", decks=["nope"])
 
 
-@pytest.mark.parametrize(("options", "message"), [({"count": 0}, "--count"), ({"minutes": -1.0}, "--minutes")])
-def test_bad_drill_options_are_refused_before_the_app_starts(data_dir, options, message):
-    with pytest.raises(BadInputError, match=message):
-        build_app(data_dir, "drill", **options)
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["drill", "--count", "0"], "a drill needs at least one question, not 0"),
+        (["drill", "--minutes", "-1"], "a drill's time limit must be more than 0 minutes, not -1"),
+    ],
+)
+def test_bad_drill_options_are_one_line_before_the_app_starts(data_dir, capsys, argv, message):
+    assert main(argv) == 2
+    assert capsys.readouterr().err == f"tutor: error: {message}\n"
 
 
 def test_the_command_line_reports_an_unknown_deck_in_one_line(data_dir, capsys):

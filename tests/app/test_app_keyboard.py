@@ -10,6 +10,7 @@ import pytest
 from tutor.app.app import build_app
 from tutor.app.screens.demo import DemoScreen
 from tutor.demos.registry import all_demos
+from tutor.engine.drill import DrillOptions
 
 SIZES = [(80, 24), (100, 30)]
 IDS = ["80x24", "100x30"]
@@ -64,8 +65,8 @@ async def sweep(pilot, *, enter: bool = True) -> None:
 
 @pytest.fixture
 def app_over(data_dir, study_library):
-    def make(screen: str = "home", **options):
-        return build_app(data_dir, screen, library=study_library, seed=1, **options)
+    def make(screen: str = "home"):
+        return build_app(data_dir, screen, library=study_library, drill=DrillOptions(seed=1))
 
     return make
 

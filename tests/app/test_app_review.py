@@ -17,7 +17,7 @@ def reopen(data_dir) -> Study:
 
 
 async def test_reviewing_two_cards_records_both_reviews_in_the_database(data_dir):
-    app = build_app(data_dir, "review", deck=["study"])
+    app = build_app(data_dir, "review", decks=["study"])
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, ReviewScreen)
         first = app.screen.card.id
@@ -32,7 +32,7 @@ async def test_reviewing_two_cards_records_both_reviews_in_the_database(data_dir
 
 
 async def test_a_rating_before_the_answer_is_shown_is_ignored(data_dir):
-    app = build_app(data_dir, "review", deck=["study"])
+    app = build_app(data_dir, "review", decks=["study"])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3")
         assert app.screen.card.id == "t-pool"
@@ -40,7 +40,7 @@ async def test_a_rating_before_the_answer_is_shown_is_ignored(data_dir):
 
 
 async def test_rating_buttons_show_the_interval_each_rating_would_give(data_dir):
-    app = build_app(data_dir, "review", deck=["study"])
+    app = build_app(data_dir, "review", decks=["study"])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space")
         expected = app.study.next_intervals("t-pool")
@@ -50,7 +50,7 @@ async def test_rating_buttons_show_the_interval_each_rating_would_give(data_dir)
 
 
 async def test_clicking_a_rating_button_rates_the_card(data_dir):
-    app = build_app(data_dir, "review", deck=["study"])
+    app = build_app(data_dir, "review", decks=["study"])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space")
         await pilot.click("#rate-easy")
@@ -59,7 +59,7 @@ async def test_clicking_a_rating_button_rates_the_card(data_dir):
 
 
 async def test_undo_takes_back_the_last_rating_and_shows_that_card_again(data_dir):
-    app = build_app(data_dir, "review", deck=["study"])
+    app = build_app(data_dir, "review", decks=["study"])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space", "2")
         await pilot.press("u")
@@ -70,7 +70,7 @@ async def test_undo_takes_back_the_last_rating_and_shows_that_card_again(data_di
 
 
 async def test_suspending_a_card_takes_it_out_of_the_session(data_dir):
-    app = build_app(data_dir, "review", deck=["study"])
+    app = build_app(data_dir, "review", decks=["study"])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s")
         assert app.screen.card.id == "t-sigmoid"
@@ -79,7 +79,7 @@ async def test_suspending_a_card_takes_it_out_of_the_session(data_dir):
 
 
 async def test_errata_are_shown_with_the_answer(data_dir, screen_text):
-    app = build_app(data_dir, "review", deck=["study"])
+    app = build_app(data_dir, "review", decks=["study"])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space", "3")
         assert "勘误" not in screen_text(app)  # the question side shows no answer
@@ -91,7 +91,7 @@ async def test_errata_are_shown_with_the_answer(data_dir, screen_text):
 
 
 async def test_the_session_ends_with_a_summary_of_the_ratings(data_dir, screen_text):
-    app = build_app(data_dir, "review", deck=["study"])
+    app = build_app(data_dir, "review", decks=["study"])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space", "3", "space", "4", "space", "1")
         assert app.screen.card is None
@@ -101,7 +101,7 @@ async def test_the_session_ends_with_a_summary_of_the_ratings(data_dir, screen_t
 
 
 async def test_escape_goes_back_home_and_q_on_home_quits(data_dir):
-    app = build_app(data_dir, "review", deck=["study"])
+    app = build_app(data_dir, "review", decks=["study"])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
@@ -121,7 +121,7 @@ async def test_r_on_home_starts_the_review_of_every_deck(data_dir):
 
 
 async def test_a_leech_is_flagged_when_it_comes_up(data_dir, monkeypatch):
-    app = build_app(data_dir, "review", deck=["study"])
+    app = build_app(data_dir, "review", decks=["study"])
     # Eight lapses: learn the card, then forget it from review eight times, a day apart each.
     for day in range(1, 20):
         monkeypatch.setenv("TUTOR_NOW", f"2025-01-{day:02d}T09:00:00+00:00")
@@ -138,7 +138,7 @@ async def test_a_leech_is_flagged_when_it_comes_up(data_dir, monkeypatch):
 
 
 async def test_a_rating_the_database_refuses_is_reported_and_the_card_stays(data_dir):
-    app = build_app(data_dir, "review", deck=["study"])
+    app = build_app(data_dir, "review", decks=["study"])
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space")
         app.study.close()  # as if the database went away under the app

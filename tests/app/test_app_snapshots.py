@@ -9,6 +9,7 @@ import pytest
 
 from tutor.app.app import build_app
 from tutor.app.screens.card import CardScreen
+from tutor.engine.drill import DrillOptions
 
 WIDE = (100, 30)
 SMALL = (80, 24)
@@ -16,10 +17,10 @@ SMALL = (80, 24)
 
 @pytest.fixture
 def app_over(data_dir, study_library):
-    """Build the app over the test deck on ``screen`` with the command line's ``options``."""
+    """Build the app over the test deck on ``screen``, a drill filled with ``drill_options``."""
 
-    def make(screen: str = "home", **options):
-        return build_app(data_dir, screen, library=study_library, **options)
+    def make(screen: str = "home", **drill_options):
+        return build_app(data_dir, screen, library=study_library, drill=DrillOptions(**drill_options))
 
     return make
 

@@ -7,7 +7,7 @@ from datetime import timezone
 import pytest
 from engine_support import T0, make_library
 
-from tutor.engine.drill import pick_weighted, weakness
+from tutor.engine.drill import DrillOptions, pick_weighted, weakness
 from tutor.engine.study import Study
 from tutor.errors import BadInputError, UnknownDeckError
 from tutor.questions.card import Card
@@ -162,3 +162,38 @@ def test_a_drill_ended_early_reports_only_the_questions_shown(study):
     tagged = {tag for card in (first, second) for tag in card.tags or ("untagged",)}
     assert {tag.tag for tag in report.by_tag} == tagged
     assert drill.report().questions == 5
+
+
+def test_drill_options_default_to_twenty_questions_without_a_limit():
+    options = DrillOptions()
+    assert (options.count, options.minutes, options.decks, options.tags, options.exam) == (20, None, (), (), None)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"count": 0}, "a drill needs at least one question, not 0"),
+        ({"count": -3}, "a drill needs at least one question, not -3"),
+        ({"minutes": 0.0}, "a drill's time limit must be more than 0 minutes, not 0"),
+        ({"minutes": -1.5}, "a drill's time limit must be more than 0 minutes, not -1.5"),
+        ({"minutes": float("nan")}, "a drill's time limit must be more than 0 minutes, not nan"),
+    ],
+)
+def test_drill_options_refuse_a_bad_count_or_time_limit_in_one_line(fields, message):
+    with pytest.raises(BadInputError) as refused:
+        DrillOptions(**fields)
+    assert str(refused.value) == message
+
+
+@pytest.mark.parametrize(
+    ("count", "minutes", "message"),
+    [("many", "", "questions must be a whole number, not 'many'"), ("5", "soon", "minutes must be a number, not 'soon'")],
+)
+def test_drill_options_from_the_form_refuse_text_that_is_not_a_number(count, minutes, message):
+    with pytest.raises(BadInputError) as refused:
+        DrillOptions.from_text(count, minutes)
+    assert str(refused.value) == message
+
+
+def test_drill_options_from_the_form_read_a_blank_time_limit_as_none():
+    assert DrillOptions.from_text(" 7 ", " ", decks=["alpha"]) == DrillOptions(count=7, decks=("alpha",))

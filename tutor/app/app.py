@@ -11,6 +11,7 @@ from typing import Any
 from textual.app import App
 from textual.binding import Binding
 
+from tutor.engine.drill import DrillOptions
 from tutor.errors import BadInputError, TutorError
 from tutor.questions import cjk_wrap
 
@@ -30,7 +31,16 @@ class TutorApp(App[int]):
         Binding("ctrl+t", "toggle_theme", "Theme"),
     ]
 
-    def __init__(self, data_dir: Path, library, study, *, screen: str = "home", options: dict[str, Any]):
+    def __init__(
+        self,
+        data_dir: Path,
+        library,
+        study,
+        *,
+        screen: str = "home",
+        decks: list[str] | None = None,
+        drill: DrillOptions | None = None,
+    ):
         """Create the app over an open library and study; :func:`build_app` is the way to make one."""
         super().__init__()
         cjk_wrap.install()
@@ -42,8 +52,10 @@ class TutorApp(App[int]):
         """The learner's scheduling state (tutor.engine.study.Study), open while the app runs."""
         self.first_screen = screen
         """Which screen opens on top of home: "home", "review" or "drill"."""
-        self.options = options
-        """The command line's options for the first screen (deck, tag, count, minutes; seed for tests)."""
+        self.decks = decks
+        """The decks of a first review screen (None: every deck)."""
+        self.drill = drill or DrillOptions()
+        """The drill of a first drill screen: the drill form's choices, or the exam drill started at once."""
         # The learner's theme, kept across restarts (tutor config theme, the settings screen, ctrl+t).
         self.theme = study.settings.theme
 
@@ -52,24 +64,15 @@ class TutorApp(App[int]):
 
         self.push_screen(HomeScreen())
         if self.first_screen == "review":
-            self.open_review(self.options.get("deck"))
-        elif self.first_screen == "drill" and self.options.get("exam"):
+            self.open_review(self.decks)
+        elif self.first_screen == "drill" and self.drill.exam:
             from tutor.app.screens.drill import DrillScreen
 
-            count, minutes = self.options.get("count") or 20, self.options.get("minutes")
-            self.push_screen(DrillScreen(self.study.start_drill(exam=self.options["exam"], count=count, minutes=minutes)))
+            self.push_screen(DrillScreen(self.study.start_drill(self.drill)))
         elif self.first_screen == "drill":
             from tutor.app.screens.drill_setup import DrillSetupScreen
 
-            self.push_screen(
-                DrillSetupScreen(
-                    decks=self.options.get("deck"),
-                    tags=self.options.get("tag"),
-                    count=self.options.get("count") or 20,
-                    minutes=self.options.get("minutes"),
-                    seed=self.options.get("seed"),
-                )
-            )
+            self.push_screen(DrillSetupScreen(self.drill))
 
     def on_unmount(self) -> None:
         self.study.close()
@@ -105,29 +108,34 @@ class TutorApp(App[int]):
         self.study.set_setting("theme", self.theme)
 
 
-def build_app(data_dir: Path, screen: str = "home", *, library=None, **options: Any) -> TutorApp:
-    """Return the app for data directory ``data_dir``, opening on ``screen`` with the command line's options.
+def build_app(
+    data_dir: Path,
+    screen: str = "home",
+    *,
+    library=None,
+    decks: list[str] | None = None,
+    drill: DrillOptions | None = None,
+) -> TutorApp:
+    """Return the app for data directory ``data_dir``, opening on ``screen``: a review of ``decks`` (all when
+    None), or the drill form filled with ``drill`` (the exam drill itself when it names an exam).
 
     ``library`` replaces the packaged and imported decks (tests draw screens over a deck of their own).
 
     Raises:
-        TutorError: a deck is malformed, a ``--deck`` is unknown, ``--count``/``--minutes`` are out of range,
-            or the database cannot be opened.
+        TutorError: a deck is malformed, a deck or the exam is unknown, or the database cannot be opened.
     """
     from tutor.engine.study import Study
 
     if screen not in ("home", "review", "drill"):
         raise BadInputError(f"unknown screen {screen!r} (home, review or drill)")
-    if options.get("count") is not None and options["count"] < 1:
-        raise BadInputError(f"--count must be at least 1, not {options['count']}")
-    if options.get("minutes") is not None and not options["minutes"] > 0:
-        raise BadInputError(f"--minutes must be more than 0, not {options['minutes']:g}")
     study = Study.open(data_dir, library)
     try:
-        study.collection.check_decks(options.get("deck"))
-        if options.get("exam"):
-            study.exams.get(options["exam"])
+        study.collection.check_decks(decks)
+        if drill is not None:
+            study.collection.check_decks(list(drill.decks) or None)
+            if drill.exam:
+                study.exams.get(drill.exam)
     except BaseException:
         study.close()
         raise
-    return TutorApp(data_dir, study.collection, study, screen=screen, options=options)
+    return TutorApp(data_dir, study.collection, study, screen=screen, decks=decks, drill=drill)

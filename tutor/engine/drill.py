@@ -25,6 +25,51 @@ _FLOOR = 0.1
 """Weight every card keeps, so well-known cards still turn up now and then."""
 
 
+@dataclass(frozen=True)
+class DrillOptions:
+    """What a drill asks: how many questions, the time limit, and where they come from. The command line's
+    flags and the drill form both build one; it refuses a bad count or time limit with one clear line."""
+
+    count: int = 20
+    """Number of questions."""
+    minutes: float | None = None
+    """Time limit in minutes; None: no limit."""
+    decks: tuple[str, ...] = ()
+    """Only cards of these decks; empty: every deck."""
+    tags: tuple[str, ...] = ()
+    """Only cards with one of these tags; empty: every tag."""
+    exam: str | None = None
+    """Drill this exam's cards instead, those with the lowest retrievability on its day."""
+    seed: int | None = None
+    """Makes the draw reproducible (the tests' snapshots); None draws afresh, saved with the drill."""
+
+    def __post_init__(self) -> None:
+        # Lists from argparse or the form are kept as tuples: the value stays frozen and hashable.
+        object.__setattr__(self, "decks", tuple(self.decks or ()))
+        object.__setattr__(self, "tags", tuple(self.tags or ()))
+        if isinstance(self.count, bool) or not isinstance(self.count, int) or self.count < 1:
+            raise BadInputError(f"a drill needs at least one question, not {self.count}")
+        if self.minutes is not None and not 0 < self.minutes < math.inf:
+            raise BadInputError(f"a drill's time limit must be more than 0 minutes, not {self.minutes:g}")
+
+    @classmethod
+    def from_text(cls, count: str, minutes: str, **fields: Any) -> "DrillOptions":
+        """Return the options for a count and a time limit typed as text (blank minutes: no limit).
+
+        Raises:
+            BadInputError: the count is not a whole number, or the minutes not a number; or either is out of range.
+        """
+        try:
+            questions = int(count.strip())
+        except ValueError:
+            raise BadInputError(f"questions must be a whole number, not {count.strip()!r}") from None
+        try:
+            limit = float(minutes) if minutes.strip() else None
+        except ValueError:
+            raise BadInputError(f"minutes must be a number, not {minutes.strip()!r}") from None
+        return cls(count=questions, minutes=limit, **fields)
+
+
 def weakness(state: str, lapses: int, retrievability: float) -> float:
     """Return a card's drill weight: higher for never seen, low retrievability and many lapses.
 

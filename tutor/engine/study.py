@@ -16,7 +16,7 @@ from tutor.clock import now
 from tutor.engine import scheduling
 from tutor.engine.days import day_start, from_us, to_us
 from tutor.engine.collection import Collection, open_collection
-from tutor.engine.drill import Drill, pick_weighted, weakness
+from tutor.engine.drill import Drill, DrillOptions, pick_weighted, weakness
 from tutor.engine.exam_book import ExamBook
 from tutor.engine.history import HistoryImport, PastReview, import_history
 from tutor.engine.optimize import OptimizeResult, fit_parameters
@@ -294,33 +294,22 @@ class Study:
 
     # Drills
 
-    def start_drill(
-        self,
-        *,
-        decks: list[str] | None = None,
-        tags: list[str] | None = None,
-        count: int = 20,
-        minutes: float | None = None,
-        seed: int | None = None,
-        exam: str | None = None,
-    ) -> Drill:
-        """Start a drill of ``count`` questions from the decks and tags given (all when none), drawn with
+    def start_drill(self, options: DrillOptions | None = None, /, **changes: Any) -> Drill:
+        """Start a drill of ``options.count`` questions from its decks and tags (all when none), drawn with
         weights towards weakness (never seen, low retrievability, many lapses); suspended cards are left out.
 
         Args:
-            minutes: time limit (None: no limit).
-            seed: makes the draw reproducible (None: a fresh one, saved with the drill).
-            exam: drill this exam's cards instead, those with the lowest retrievability on its day.
+            options: what to drill (the defaults of :class:`DrillOptions` when None).
+            changes: fields of :class:`DrillOptions` to set on ``options`` (``count=5, seed=1``).
 
         Raises:
-            BadInputError: no card matches, or ``count``/``minutes`` is not positive.
+            BadInputError: no card matches, or the count or time limit is refused.
             UnknownDeckError: a deck name is unknown.
-            UnknownExamError: no exam has the name ``exam``.
+            UnknownExamError: no exam has the name ``options.exam``.
         """
-        if count < 1:
-            raise BadInputError(f"a drill needs at least one question, not {count}")
-        if minutes is not None and minutes <= 0:
-            raise BadInputError(f"the time limit must be positive, not {minutes} minutes")
+        options = replace(options or DrillOptions(), **changes)
+        count, minutes, seed, exam = options.count, options.minutes, options.seed, options.exam
+        decks, tags = list(options.decks) or None, list(options.tags) or None
         if exam is not None:
             held = self.exams.get(exam)
             decks, tags = list(held.decks) or None, list(held.tags) or None

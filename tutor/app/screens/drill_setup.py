@@ -7,34 +7,22 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, RadioButton, RadioSet, SelectionList, Static
 
-from tutor.errors import BadInputError, TutorError
+from tutor.engine.drill import DrillOptions
+from tutor.errors import TutorError
 
 
 class DrillSetupScreen(Screen):
-    """A form over :meth:`Study.start_drill`; the command line's ``--deck/--tag/--count/--minutes`` fill it.
-
-    ``seed`` makes the draw of questions reproducible (the tests' snapshots); None draws afresh each time.
-    """
+    """A form over :meth:`Study.start_drill`, filled from ``options`` (the command line's
+    ``--deck/--tag/--count/--minutes``; their seed, if any, is kept for the drill it starts)."""
 
     BINDINGS = [
         Binding("ctrl+s", "start", "Start"),
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(
-        self,
-        decks: list[str] | None = None,
-        tags: list[str] | None = None,
-        count: int = 20,
-        minutes: float | None = None,
-        seed: int | None = None,
-    ) -> None:
+    def __init__(self, options: DrillOptions | None = None) -> None:
         super().__init__()
-        self._seed = seed
-        self._decks = set(decks or ())
-        self._tags = set(tags or ())
-        self._count = count
-        self._minutes = minutes
+        self._options = options or DrillOptions()
 
     def compose(self) -> ComposeResult:
         library = self.app.library
@@ -48,19 +36,19 @@ class DrillSetupScreen(Screen):
             )
             with Horizontal(id="drill-choices"):
                 yield SelectionList(
-                    *[(f"{deck.name} ({deck.card_count})", deck.name, deck.name in self._decks) for deck in library.decks],
+                    *[(f"{deck.name} ({deck.card_count})", deck.name, deck.name in self._options.decks) for deck in library.decks],
                     id="drill-decks",
                 )
                 yield SelectionList(
-                    *[(f"{tag} ({count})", tag, tag in self._tags) for tag, count in sorted(tag_counts.items())],
+                    *[(f"{tag} ({count})", tag, tag in self._options.tags) for tag, count in sorted(tag_counts.items())],
                     id="drill-tags",
                 )
             with Horizontal(id="drill-numbers"):
                 yield Label("题数 questions")
-                yield Input(str(self._count), id="drill-count", type="integer")
+                yield Input(str(self._options.count), id="drill-count", type="integer")
                 yield Label("分钟 minutes")
                 yield Input(
-                    "" if self._minutes is None else f"{self._minutes:g}",
+                    "" if self._options.minutes is None else f"{self._options.minutes:g}",
                     placeholder="no limit",
                     id="drill-minutes",
                     type="number",
@@ -87,29 +75,20 @@ class DrillSetupScreen(Screen):
         event.stop()
         self.action_start()
 
-    def _numbers(self) -> tuple[int, float | None]:
-        count_text = self.query_one("#drill-count", Input).value.strip()
-        minutes_text = self.query_one("#drill-minutes", Input).value.strip()
-        try:
-            count = int(count_text)
-        except ValueError:
-            raise BadInputError(f"questions must be a whole number, not {count_text!r}") from None
-        try:
-            minutes = float(minutes_text) if minutes_text else None
-        except ValueError:
-            raise BadInputError(f"minutes must be a number, not {minutes_text!r}") from None
-        return count, minutes
-
     def action_start(self) -> None:
         """Start the drill with the form's choices, replacing this screen."""
         from tutor.app.screens.drill import DrillScreen
 
-        decks = list(self.query_one("#drill-decks", SelectionList).selected) or None
-        tags = list(self.query_one("#drill-tags", SelectionList).selected) or None
         feedback_each = self.query_one("#feedback-each", RadioButton).value
         try:
-            count, minutes = self._numbers()
-            drill = self.app.study.start_drill(decks=decks, tags=tags, count=count, minutes=minutes, seed=self._seed)
+            options = DrillOptions.from_text(
+                self.query_one("#drill-count", Input).value,
+                self.query_one("#drill-minutes", Input).value,
+                decks=self.query_one("#drill-decks", SelectionList).selected,
+                tags=self.query_one("#drill-tags", SelectionList).selected,
+                seed=self._options.seed,
+            )
+            drill = self.app.study.start_drill(options)
         except TutorError as error:
             self.notify(str(error), title="drill", severity="error")
             return

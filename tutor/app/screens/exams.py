@@ -122,7 +122,7 @@ class ExamsScreen(Screen):
         if name is None:
             return
         try:
-            drill = self.app.study.start_drill(exam=name, count=20)
+            drill = self.app.study.start_drill(exam=name)
         except TutorError as error:
             self.notify(str(error), title="exam drill", severity="error")
             return
