@@ -64,7 +64,12 @@ def build_deck(seed: Path, module: str, name: str, title: str) -> Deck:
                     print(f"{target.name}: {card.id}: the seed no longer has {correction.old!r}", file=sys.stderr)
                 card = correction.apply(card)
         cards.append(card)
-    return Deck(name=name, title=title, cards=tuple(cards), corrections=corrections)
+    ids = {card.id for card in cards}
+    for correction in corrections:
+        if correction.card not in ids:
+            print(f"{target.name}: {correction.card}: no such card any more; its correction is dropped", file=sys.stderr)
+    kept = tuple(correction for correction in corrections if correction.card in ids)
+    return Deck(name=name, title=title, cards=tuple(cards), corrections=kept)
 
 
 def main() -> None:

@@ -95,3 +95,10 @@ def test_every_command_has_help():
     for command in commands:
         result = tutor(command, "--help")
         assert result.returncode == 0 and "usage: tutor" in result.stdout, command
+
+
+def test_a_search_that_finds_nothing_suggests_the_nearest_term():
+    result = tutor("search", "梯渡")
+    assert result.returncode == 0
+    assert result.stdout.strip() == "no card matches · 你是不是要找：梯度"
+    assert tutor("search", "梯渡", "--json").stdout.strip() == "[]"

@@ -288,12 +288,17 @@ def _cmd_grade(args: argparse.Namespace) -> int:
 def _cmd_search(args: argparse.Namespace) -> int:
     from tutor.questions.search import search
 
-    hits = search(_library(args).cards, " ".join(args.query), limit=args.limit)
+    cards = _library(args).cards
+    query = " ".join(args.query)
+    hits = search(cards, query, limit=args.limit)
     if getattr(args, "json", False):
         _print_json([hit.card.to_dict() for hit in hits])
         return ExitCode.OK
     if not hits:
-        _console().print("no card matches")
+        from tutor.questions.suggest import suggest, vocabulary
+
+        nearest = suggest(query, vocabulary(cards))
+        _console().print("no card matches" + (" · 你是不是要找：" + _plain("、".join(nearest)) if nearest else ""))
         return ExitCode.OK
     _console().print(_card_table([hit.card for hit in hits], title=f"{len(hits)} cards, best first"))
     return ExitCode.OK
@@ -377,13 +382,14 @@ def _cmd_due(args: argparse.Namespace) -> int:
     from tutor.questions.render import plain_line
 
     questions = {card.id: card.question for card in library.cards}
+    # At 80 columns the id, kind and due time stay whole; the question wraps and the rating preview folds.
     columns = {
-        "#": {"style": "dim", "justify": "right"},
-        "id": {"style": "cyan", "overflow": "fold"},
+        "#": {"style": "dim", "justify": "right", "no_wrap": True},
+        "id": {"style": "cyan", "no_wrap": True},
         "kind": {"style": "magenta", "no_wrap": True},
         "due (local)": {"no_wrap": True},
-        "again · hard · good · easy": {"no_wrap": True},
-        "question": {},
+        "again · hard · good · easy": {"overflow": "fold", "max_width": 20},
+        "question": {"min_width": 12, "ratio": 1},
     }
     rows = []
     for number, (entry, preview) in enumerate(zip(shown, previews), start=1):
@@ -392,7 +398,8 @@ def _cmd_due(args: argparse.Namespace) -> int:
         rows.append((str(number), entry.card_id, entry.kind, due, after, plain_line(questions[entry.card_id])))
     more = len(queue) - len(shown)
     caption = f"… and {more} more" if more else None
-    _console().print(_table(f"{len(queue)} cards to study, in order", columns, rows, caption=caption))
+    table = _table(f"{len(queue)} cards to study, in order", columns, rows, caption=caption)
+    _console().print(table)
     return ExitCode.OK
 
 

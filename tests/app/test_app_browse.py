@@ -120,3 +120,14 @@ async def test_browse_keys_act_on_the_highlighted_card_and_never_type_into_the_s
         assert "Unsuspend" in footer_actions(app)
         await pilot.press("s")
         assert not app.study.card_state("t-pool").suspended
+
+
+async def test_a_search_that_finds_nothing_suggests_the_nearest_term(data_dir):
+    app = build_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_browse(pilot)
+        await pilot.press("slash", "梯", "渡")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.shown == []
+        assert "你是不是要找：梯度" in str(screen.query_one("#match-count").render())

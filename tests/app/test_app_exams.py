@@ -28,6 +28,15 @@ async def test_home_shows_each_exams_countdown_and_readiness(data_dir, study_lib
         assert "期末考试 · 12 天 · 0% ready" in screen_text(app)
 
 
+async def test_home_shows_the_new_card_limit_an_exam_raises(data_dir, study_library, screen_text):
+    app = build_app(data_dir, library=study_library)
+    app.study.update_settings(new_per_day=0)
+    app.study.exams.add("final", "2025-03-06")
+    async with app.run_test(size=(100, 30)):
+        # Three unseen cards and three days left: all are due to be introduced today (three days before).
+        assert "final · 3 天 · 0% ready · 新卡 3/天" in screen_text(app)
+
+
 async def test_home_has_no_exam_line_without_exams(data_dir, study_library):
     app = build_app(data_dir, library=study_library)
     async with app.run_test(size=(100, 30)):
@@ -88,10 +97,12 @@ async def test_an_exam_drill_asks_the_weakest_cards_and_remove_forgets_the_exam(
         assert isinstance(app.screen, DrillScreen)
         expected = [card.id for card in app.study.exams.weakest("final", 20)]
         assert [card.id for card in app.screen.drill.questions] == expected
-        await pilot.press("escape")
-        await pilot.pause()
-        app.pop_screen()
-        await pilot.pause()
+        # Out of the drill (and its report, if the drill flow shows one) back to the exams.
+        for _ in range(3):
+            if isinstance(app.screen, ExamsScreen):
+                break
+            await pilot.press("escape")
+            await pilot.pause()
         assert isinstance(app.screen, ExamsScreen)
         await pilot.press("x")
         assert app.study.exams.all() == []

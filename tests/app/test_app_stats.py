@@ -43,3 +43,21 @@ def test_count_ticks_are_whole_numbers_covering_the_largest_count():
     assert count_ticks(0) == [0, 1]
     assert count_ticks(2) == [0, 1, 2]
     assert count_ticks(17) == [0, 5, 10, 15, 20]  # step ceil(17 / 4) = 5
+
+
+async def test_cards_by_state_bars_are_to_scale_at_80_by_24(data_dir, study_library):
+    app = build_app(data_dir, library=study_library)
+    app.study.rate("t-pool", "again")
+    app.study.suspend("t-relu")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_stats(pilot)
+        chart = screen.query_one("#plot-states")
+        lines = [strip.text for strip in chart.render_lines(chart.region.reset_offset)[1:]]
+        counts = app.study.stats().by_state
+        lengths = {}
+        for line in lines:
+            for state in ("new", "learning", "suspended"):
+                if f" {state} " in line:
+                    lengths[state] = sum(1.0 if ch == "█" else (" ▏▎▍▌▋▊▉".index(ch) / 8 if ch in "▏▎▍▌▋▊▉" else 0) for ch in line)
+        assert counts["new"] == counts["learning"] == counts["suspended"] == 1
+        assert lengths["new"] > 0 and lengths["new"] == lengths["learning"] == lengths["suspended"]

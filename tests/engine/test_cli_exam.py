@@ -99,3 +99,14 @@ def test_a_bad_setting_is_one_line_and_exit_2(home, args, message):
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.startswith("tutor: error: ") and message in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_exam_plan_warns_of_days_above_the_maximum_reviews(home):
+    tutor_json(home, "config", "max_reviews_per_day", "1")
+    tutor_json(home, "exam", "add", "final", "--date", "2025-03-17", "--deck", "dl-topics")
+    plan = tutor_json(home, "exam", "plan", "final")
+    busy = [day for day in plan["forecast"]["days"] if day["review_cards_high"] > 1]
+    assert busy and len(plan["warnings"]) == len(busy)
+    assert plan["warnings"][0].startswith(f"{busy[0]['day']}: up to {busy[0]['review_cards_high']} reviews, more than")
+    text = tutor(home, "exam", "plan", "final")
+    assert text.returncode == 0 and "warning:" in text.stdout

@@ -187,3 +187,16 @@ def test_a_card_without_key_points_is_graded_on_points_from_its_answer():
 def test_points_from_an_answer_without_bold_are_the_lead_phrase_of_each_line():
     answer = "- 高并行：成千上万的核心\n- 数据流优化：减少搬运\n- 能效比更高，功耗低"
     assert derive_points(answer) == ("高并行", "数据流优化", "能效比更高")
+
+
+def test_a_clause_about_another_subject_the_question_lists_does_not_make_the_point(cards):
+    # The question lists model.train and model.eval: what is said of eval is not said of train.
+    grade = grade_answer(cards["c001-hw3-1"], "model.train() 会关闭 Dropout，model.eval() 会启用 Dropout")
+    assert result(grade, "model.train() 启用 Dropout").reason == Miss.CONTRADICTED
+    assert result(grade, "model.eval() 关闭 Dropout").reason == Miss.CONTRADICTED
+
+
+def test_swapped_subjects_in_english_make_neither_point(cards):
+    grade = grade_answer(cards["c001-5.1"], "A dynamic graph is built first and then executed; a static graph is built while it runs.")
+    assert not result(grade, "静态图先构建后执行").made
+    assert not result(grade, "动态图边构建边执行").made

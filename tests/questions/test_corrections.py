@@ -103,6 +103,21 @@ def test_regenerating_a_deck_applies_its_corrections_again(tmp_path, monkeypatch
     assert "009-x.yaml: a: the seed no longer has 'Which?'" in capsys.readouterr().err
 
 
+def test_regenerating_drops_the_corrections_of_cards_the_seed_no_longer_has(tmp_path, monkeypatch, capsys):
+    reader = type(sys)("fake_seed_reader")
+    reader.read = lambda seed: [{"id": "b", "question": "Q?", "answer": "A", "line": 1}]
+    monkeypatch.setitem(sys.modules, "fake_seed_reader", reader)
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "009-x.yaml").write_text(
+        BASE + "corrections:\n  - {card: a, field: answer, old: b, new: c, why: typo}\n", encoding="utf-8"
+    )
+    build = _build_decks(monkeypatch, tmp_path)
+    deck = build.build_deck(tmp_path / "009_seed.txt", "fake_seed_reader", "x", "X")
+    assert deck.corrections == () and [card.id for card in deck.cards] == ["b"]
+    parse_deck(dump_deck(deck), tmp_path / "again.yaml")  # what the script writes loads again
+    assert "009-x.yaml: a: no such card any more" in capsys.readouterr().err
+
+
 def test_a_generated_answer_marks_the_sentences_its_errata_correct():
     # Generated answers keep the seed's words, so a wrong sentence is marked where it stands (or rephrased by a
     # figure correction); the hand-written essay deck corrects its text instead and records the essay's words.

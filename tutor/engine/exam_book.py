@@ -299,9 +299,8 @@ class ExamBook:
             *(exam_start(day, hour=settings.day_start_hour, tz=self._tz) for day in days),
             exam_start(today + timedelta(days=days_left), hour=settings.day_start_hour, tz=self._tz),
         ]
-        exams = [item if item.name != exam.name else exam for item in self.upcoming(settings)]
-        if only_exam:
-            exams = [exam]
+        # The plan studies the whole library towards every exam ahead; a comparison, this exam's cards alone.
+        exams = [exam] if only_exam else self.upcoming(settings)
         covered = {item.name: {card.id for card in self.cards(item)} for item in exams}
         limit, first = self.new_cards_today(settings) if not only_exam else (None, [])
         library_cards = self.cards(exam) if only_exam else list(self._library.cards)

@@ -1,5 +1,7 @@
 """Browse and search: the cards of a deck (or all), Chinese-aware search as you type, and a card's preview."""
 
+from collections import Counter
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -15,8 +17,9 @@ from tutor.app.widgets.card_view import CardView
 from tutor.app.widgets.history import CardHistory
 from tutor.clock import now
 from tutor.questions.card import Card
-from tutor.questions.search import SearchIndex
 from tutor.questions.render import plain_line
+from tutor.questions.search import SearchIndex
+from tutor.questions.suggest import suggest, vocabulary
 from tutor.questions.terminal_text import terminal_text
 
 _ALL = "__all__"
@@ -46,6 +49,7 @@ class BrowseScreen(Screen):
         super().__init__()
         self._shown: list[Card] = []
         self._indexes: dict[str, SearchIndex] = {}  # deck filter -> its cards tokenised, on the first query
+        self._vocabularies: dict[str, Counter] = {}  # deck filter -> its terms, on the first query finding nothing
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -115,14 +119,23 @@ class BrowseScreen(Screen):
         if index is None:
             index = self._indexes[deck_filter] = SearchIndex.build(self._deck_cards(deck_filter))
         found = [hit.card for hit in index.search(query)]
+        nearest: list[str] = []
+        if not found:
+            words = self._vocabularies.get(deck_filter)
+            if words is None:
+                words = self._vocabularies[deck_filter] = vocabulary(index.cards)
+            nearest = suggest(query, words)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_cards, found, query)
+            self.app.call_from_thread(self._show_cards, found, query, nearest)
 
-    def _show_cards(self, cards: list[Card], query: str) -> None:
+    def _show_cards(self, cards: list[Card], query: str, nearest: list[str] | None = None) -> None:
         self._shown = cards
         options = self.query_one("#cards", OptionList)
         options.set_options(card_option(card) for card in cards)
-        what = f"{len(cards)} cards" if not query else f"{len(cards)} cards match “{query}”, best first"
+        what = Text(f"{len(cards)} cards" if not query else f"{len(cards)} cards match “{query}”, best first")
+        if nearest:
+            what = Text(f"no card matches “{query}”\n你是不是要找：")
+            what.append(terminal_text("、".join(nearest)), style="bold")
         self.query_one("#match-count", Static).update(what)
         if cards:
             options.highlighted = 0

@@ -1,4 +1,4 @@
-"""Stats: reviews per day, the due forecast, true retention and cards by state, drawn as terminal plots."""
+"""Stats: reviews per day and the due forecast as terminal plots; true retention and cards by state as bars."""
 
 from rich.text import Text
 from textual import work
@@ -11,6 +11,7 @@ from textual.worker import Worker, WorkerState
 from textual_plotext import PlotextPlot
 
 from tutor.app.format import percent
+from tutor.app.widgets.bars import Bar, BarChart
 
 STATE_ORDER = ("new", "learning", "review", "relearning", "suspended")
 """The bars of the cards-by-state plot, in the order a card moves through them."""
@@ -47,21 +48,28 @@ def draw_forecast(plt, stats) -> None:
     plt.yticks(count_ticks(max(stats.forecast, default=0)))
 
 
-def draw_retention(plt, stats, desired: float) -> None:
-    """Measured true retention beside the desired one, in percent."""
+STATE_LABELS = {
+    "new": "新 new",
+    "learning": "学习 learning",
+    "review": "复习 review",
+    "relearning": "重学 relearning",
+    "suspended": "暂停 suspended",
+}
+"""The label of each bar of the cards-by-state chart, Chinese first as elsewhere in the app."""
+
+
+def retention_bars(stats, desired: float) -> list[Bar]:
+    """Measured true retention beside the desired one, in percent of a full bar."""
     measured = 100 * stats.retention if stats.retention is not None else 0.0
-    plt.bar(["measured", "desired"], [measured, 100 * desired], orientation="horizontal", color=["cyan", "gray"])
-    plt.xlim(0, 100)
-    plt.title(f"true retention {percent(stats.retention)}")
+    return [
+        Bar("实测 measured", measured, "cyan", percent(stats.retention)),
+        Bar("目标 desired", 100 * desired, "grey50", percent(desired)),
+    ]
 
 
-def draw_states(plt, stats) -> None:
-    """Bars of the content cards in each state."""
-    counts = [stats.by_state.get(state, 0) for state in STATE_ORDER]
-    # Horizontal: one row per state keeps every label; below the bars plotext drops those that crowd.
-    plt.bar(list(STATE_ORDER), counts, orientation="horizontal", color="magenta")
-    plt.xticks(count_ticks(max(counts)))
-    plt.title(f"cards by state · {stats.by_state.get('leech', 0)} leeches")
+def state_bars(stats) -> list[Bar]:
+    """One bar per state of the content cards, to scale."""
+    return [Bar(STATE_LABELS[state], stats.by_state.get(state, 0)) for state in STATE_ORDER]
 
 
 class StatsScreen(Screen):
@@ -80,8 +88,8 @@ class StatsScreen(Screen):
         with Grid(id="stats-plots"):
             yield PlotextPlot(id="plot-per-day")
             yield PlotextPlot(id="plot-forecast")
-            yield PlotextPlot(id="plot-retention")
-            yield PlotextPlot(id="plot-states")
+            yield BarChart(id="plot-retention")
+            yield BarChart(id="plot-states")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -116,13 +124,16 @@ class StatsScreen(Screen):
         for plot_id, draw in (
             ("#plot-per-day", lambda plt: draw_per_day(plt, stats)),
             ("#plot-forecast", lambda plt: draw_forecast(plt, stats)),
-            ("#plot-retention", lambda plt: draw_retention(plt, stats, desired)),
-            ("#plot-states", lambda plt: draw_states(plt, stats)),
         ):
             plot = self.query_one(plot_id, PlotextPlot)
             plot.plt.clear_data()
             draw(plot.plt)
             plot.refresh()
+        self.query_one("#plot-retention", BarChart).show(
+            f"真实保持率 true retention {percent(stats.retention)}", retention_bars(stats, desired), maximum=100
+        )
+        leeches = stats.by_state.get("leech", 0)
+        self.query_one("#plot-states", BarChart).show(f"卡片状态 cards by state · {leeches} leeches", state_bars(stats))
 
     def action_optimize(self) -> None:
         """Fit personal FSRS parameters in a worker (torch loads only when there are enough reviews)."""

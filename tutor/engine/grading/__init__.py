@@ -180,12 +180,37 @@ class _Window:
     quantities: tuple[Quantity, ...]
 
 
+_LIST_SEPARATOR = re.compile(r"\s*(?:以及|或者|和|与|及|或|、|,|，|/|(?<![a-z])(?:and|or|vs\.?|versus)(?![a-z]))\s*")
+
+
 @lru_cache(maxsize=4096)
-def _question(question: str) -> tuple[frozenset[str], frozenset[str], tuple[Quantity, ...]]:
-    """The question's units, its glossary terms and its quantities."""
+def _question(question: str) -> tuple[frozenset[str], frozenset[str], tuple[Quantity, ...], frozenset[frozenset[str]]]:
+    """The question's units, its glossary terms, its quantities, and the terms it lists together.
+
+    Terms listed together ("batch size, Iteration 和 Epoch", "静态图模式或动态图模式") are the subjects the
+    question compares: a clause about one of them is not about another.
+    """
     canon = canonical(question)
-    terms = frozenset(entry.term.lower() for entry in load_glossary().terms_in(canon))
-    return units(canon), terms, read_quantities(question)
+    glossary = load_glossary()
+    segments = [
+        [entry.term.lower() for _, _, entry in glossary.scan(segment)] for segment in _LIST_SEPARATOR.split(canon)
+    ]
+    # Across each separator: the left's last term the right does not repeat, the right's first term the left
+    # does not hold ("静态图模式或动态图模式": 静态图 and 动态图; "model.train 和 model.eval": 训练 and 评估).
+    groups: list[set[str]] = []
+    for left, right in zip(segments, segments[1:]):
+        before = [term for term in left if term not in right]
+        after = [term for term in right if term not in left]
+        if before and after:
+            pair = {before[-1], after[0]}
+            joined = [group for group in groups if group & pair]
+            for group in joined:
+                groups.remove(group)
+                pair |= group
+            groups.append(pair)
+    pairs = {frozenset((x, y)) for group in groups for x in group for y in group if x != y}
+    terms = frozenset(term for segment in segments for term in segment)
+    return units(canon), terms, read_quantities(question), frozenset(pairs)
 
 
 def _siblings(a: str, b: str) -> bool:
@@ -202,16 +227,25 @@ def _siblings(a: str, b: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def _forms(point: str, question: str) -> tuple[_Form, ...]:
-    asked, asked_terms, asked_quantities = _question(question)
+    asked, asked_terms, asked_quantities, listed = _question(question)
     forms = []
     for alternative in point.split(ALTERNATIVE_SEPARATOR):
         canon = canonical(alternative)
         point_units = units(canon, point=True)
         terms = frozenset(entry.term.lower() for entry in load_glossary().terms_in(canon))
-        subjects = terms & asked_terms
+        # The point's subjects are the terms it shares with the question that the question sets against others
+        # (listed together, or of one kind): a word every subject shares (模型 in model.train/model.eval) is not one.
+        subjects = frozenset(
+            s for s in terms & asked_terms if any(s in pair for pair in listed) or any(_siblings(s, t) for t in asked_terms)
+        )
         # A subject is only told apart from the question's other terms of its kind: 静态图 from 动态图, not
         # from every word the question uses.
-        others = frozenset(t for t in asked_terms - terms if any(_siblings(t, s) for s in subjects))
+        others = frozenset(
+            t
+            for t in asked_terms - terms
+            if any(_siblings(t, s) or frozenset((t, s)) in listed for s in subjects)
+            and not any(t in term for term in terms)  # 神经网络 is said by the point's own 卷积神经网络
+        )
         quantities = read_quantities(alternative)
         new_quantities = tuple(q for q in quantities if not any(q.matches(a) for a in asked_quantities))
         forms.append(
@@ -398,12 +432,6 @@ def _grade_point(point: str, question: str, windows: list[_Window]) -> PointResu
     if best is None:
         return PointResult(point, 0.0, False, "", Miss.MISSING)
     return PointResult(point, best.coverage, False, best.evidence, best.reason, best.detail)
-
-
-def point_coverage(point: str, answer: str, question: str = "") -> float:
-    """Return how well ``answer`` makes ``point``: its best clause's coverage when made, else 0."""
-    result = _grade_point(point, question, _windows(split_clauses(answer)))
-    return result.coverage if result.made else 0.0
 
 
 _CODE_BLOCK = re.compile(r"```.*?```", re.S)

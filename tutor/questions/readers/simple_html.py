@@ -20,8 +20,7 @@ _INLINE = {"b": "**", "strong": "**", "i": "*", "em": "*"}
 _PLAIN = frozenset({"u", "span", "font"})
 _BLOCK = frozenset({"div", "p", "ul", "ol", "li"})
 _KNOWN = frozenset(_INLINE) | _PLAIN | _BLOCK | {"br"}
-_NEWLINE_WHITESPACE = re.compile(r"[\t \r\n]*[\r\n][\t \r\n]*")
-_WHITESPACE = re.compile(r"[\t ]+")
+_WHITESPACE = re.compile(r"[\t \r\n]+")
 _EXTRACT_NEWLINES = re.compile(r"^(\n*)((?:.*[^\n])?)(\n*)$", flags=re.DOTALL)
 _LINE = re.compile(r"^(.*)", flags=re.MULTILINE)
 
@@ -142,8 +141,15 @@ def _ignored(node: _Node, parent: _Node) -> bool:
     return _remove_inside(before) or _remove_inside(after)
 
 
+def _one_space_or_break(match: re.Match) -> str:
+    run = match.group(0)
+    return "\n" if "\n" in run or "\r" in run else " "
+
+
 def _text(node: _Node) -> str:
-    text = _WHITESPACE.sub(" ", _NEWLINE_WHITESPACE.sub("\n", node.text))
+    # markdownify's two passes in one, linear: a run of white space holding a line break is one line break,
+    # any other run one space.
+    text = _WHITESPACE.sub(_one_space_or_break, node.text)
     before, after = node.sibling(-1), node.sibling(1)
     if _remove_inside(before) or (_remove_inside(node.parent) and before is None):
         text = text.lstrip(" \t\r\n")
