@@ -40,7 +40,7 @@ NEW_COVERAGE = 0.55
 """Share of the point's words that the question does not contain which the clause must hold."""
 TOPIC_COVERAGE = 0.5
 """Share of the point's glossary terms the clause must hold."""
-PARTIAL_FLOOR = 0.3
+PARTIAL_FLOOR = 0.4
 """Share of a point's new words a clause must hold for partial credit when it does not make the point."""
 PARTIAL_MOST = 0.5
 """The most credit a point the answer only half makes can earn (an examiner's half mark)."""
