@@ -104,3 +104,21 @@ async def test_a_card_with_several_demos_asks_which_one_to_open(data_dir, study_
         assert isinstance(app.screen, DemoScreen)
         assert app.screen.demo.name == "activations" and app.screen.params["points"] == 11
         await wait_for_view(pilot)
+
+
+async def test_the_descent_table_keeps_every_learning_rate_whole_at_80_by_24(data_dir, study_library):
+    app = build_app(data_dir, library=study_library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_demo("descent")
+        await wait_for_view(pilot)
+        view = app.screen.view
+        for _ in range(600):  # the compute runs in a thread: a loaded machine may take a while
+            if view.result is not None:
+                break
+            await pilot.pause(0.1)
+        await pilot.pause()
+        table = view.query_one("#descent-rates")
+        text = "\n".join(strip.text for strip in table.render_lines(table.region.reset_offset))
+        for run in view.result.optimizers:
+            for argument in run.label.split("(", 1)[1].rstrip(")").split(", "):
+                assert argument in text, f"{argument} cut in:\n{text}"
