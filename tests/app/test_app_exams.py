@@ -28,6 +28,15 @@ async def test_home_shows_each_exams_countdown_and_readiness(data_dir, study_lib
         assert "期末考试 · 12 天 · 0% ready" in screen_text(app)
 
 
+async def test_home_shows_the_new_card_limit_an_exam_raises(data_dir, study_library, screen_text):
+    app = build_app(data_dir, library=study_library)
+    app.study.update_settings(new_per_day=0)
+    app.study.exams.add("final", "2025-03-06")
+    async with app.run_test(size=(100, 30)):
+        # Three unseen cards and three days left: all are due to be introduced today (three days before).
+        assert "final · 3 天 · 0% ready · 新卡 3/天" in screen_text(app)
+
+
 async def test_home_has_no_exam_line_without_exams(data_dir, study_library):
     app = build_app(data_dir, library=study_library)
     async with app.run_test(size=(100, 30)):

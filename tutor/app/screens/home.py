@@ -78,7 +78,13 @@ class HomeScreen(Screen):
         self.query_one("#go-review", Button).label = f"r Review ({waiting})"
         self.query_one("#today", Static).update(_today_line(study.reviews_today(), waiting))
         exams = self.query_one("#home-exams", Static)
-        countdowns = [ready.countdown() for ready in study.exams.readiness_all()]
+        settings = study.settings
+        countdowns = [
+            # The new-card limit an exam raises is shown, so the learner knows why more new cards come.
+            ready.countdown()
+            + (f" · 新卡 {min(ready.new_per_day, settings.exam_new_cap)}/天" if ready.new_per_day > settings.new_per_day else "")
+            for ready in study.exams.readiness_all()
+        ]
         exams.display = bool(countdowns)
         exams.update(Text("考试 exams  ", style="bold").append(terminal_text("   ".join(countdowns)), style="yellow"))
 
