@@ -18,7 +18,8 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from tutor.engine.days import DAY_US, to_us
+from tutor.engine.days import DAY_US, from_us, to_us
+from tutor.engine.records import RATINGS, STATES, CardState, ReviewRecord
 from tutor.engine.store import Store
 from tutor.engine.study import Study
 from tutor.questions.card import Card
@@ -65,30 +66,35 @@ def fill(data_dir: Path, library: Library, log_rows: int, rng: random.Random) ->
             last = now_us - rng.randrange(DAY_US)
             due_us = last + rng.randrange(1, 20) * 60_000_000
         due += due_us <= now_us
-        states.append((state, 0 if state != 2 else None, stability, rng.uniform(1, 10), due_us, last,
-                       rng.randint(1, 30), rng.choice((0, 0, 0, 1, 2, 9)), card_id))
-    with Store.open(data_dir) as store, store.write() as db:
-        db.executemany(
-            "UPDATE card SET state = ?, step = ?, stability = ?, difficulty = ?, due_us = ?, last_review_us = ?, "
-            "reps = ?, lapses = ? WHERE card_id = ?",
-            states,
+        states.append(
+            CardState(
+                card_id=card_id,
+                state=STATES[state],
+                step=0 if state != 2 else None,
+                stability=stability,
+                difficulty=rng.uniform(1, 10),
+                due=from_us(due_us),
+                last_review=from_us(last),
+                reps=rng.randint(1, 30),
+                lapses=rng.choice((0, 0, 0, 1, 2, 9)),
+            )
         )
-        start = now_us - 365 * DAY_US
-        db.executemany(
-            "INSERT INTO review_log (card_id, rating, reviewed_us, duration_ms, mode, state_before) "
-            "VALUES (?,?,?,?,?,?)",
-            (
-                (
-                    rng.choice(studied),
-                    rng.choices((1, 2, 3, 4), weights=(10, 15, 65, 10))[0],
-                    start + rng.randrange(365 * DAY_US),
-                    rng.randrange(2_000, 30_000),
-                    "review" if rng.random() < 0.9 else "drill",
-                    rng.choices((0, 1, 2, 3), weights=(8, 8, 80, 4))[0],
-                )
-                for _ in range(log_rows)
-            ),
+    start = now_us - 365 * DAY_US
+    records = (
+        ReviewRecord(
+            id=0,
+            card_id=rng.choice(studied),
+            rating=rng.choices(RATINGS, weights=(10, 15, 65, 10))[0],
+            reviewed_at=from_us(start + rng.randrange(365 * DAY_US)),
+            duration_ms=rng.randrange(2_000, 30_000),
+            mode="review" if rng.random() < 0.9 else "drill",
+            state_before=rng.choices(STATES, weights=(8, 8, 80, 4))[0],
         )
+        for _ in range(log_rows)
+    )
+    with Store.open(data_dir) as store, store.transaction() as tx:
+        tx.put_card_states(states)
+        tx.append_reviews(records)
     return due
 
 

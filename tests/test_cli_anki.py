@@ -83,5 +83,8 @@ def test_export_refuses_an_unknown_deck_and_another_format(tmp_path):
     assert (unknown.returncode, unknown.stderr.count("\n")) == (2, 1)
     assert "nope" in unknown.stderr
     wrong = tutor(home, "export", "--deck", "aics-answers", str(tmp_path / "x.csv"))
-    assert (wrong.returncode, wrong.stderr) == (2, f"tutor: error: {tmp_path / 'x.csv'}: export writes Anki packages; name the file .apkg\n")
+    assert (wrong.returncode, wrong.stderr) == (
+        2,
+        f"tutor: error: {tmp_path / 'x.csv'}: export writes Markdown (.md) or an Anki package (.apkg); name the file so\n",
+    )
     assert not (tmp_path / "x.apkg").exists()

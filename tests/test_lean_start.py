@@ -1,8 +1,10 @@
 """Start-up stays lean: the command line and the headless packages import no torch, numpy or textual."""
 
+import ast
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -32,10 +34,12 @@ def test_light_commands_import_no_heavy_module(argv):
         "argv = [load_library().cards[0].id if a == 'FIRST' else a for a in argv]\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    try:\n"
-        "        main(argv)\n"
-        "    except SystemExit:\n"
-        "        pass\n"
+        "        code = main(argv)\n"
+        "    except SystemExit as exit:\n"  # argparse exits after --help
+        "        code = exit.code\n"
+        "assert code in (0, None), f'exit code {code}'\n"
     )
+    # A command that failed early would import little: it must have run to the end, and succeeded.
     assert heavy_in(modules_after(code)) == set()
 
 
@@ -65,3 +69,35 @@ def test_import_contracts_hold():
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# The modules allowed to call execute() on a SQLite connection: the store and its migrations, and the two that
+# open an Anki package's own SQLite file (pyproject's sqlite3 contract names the same ones).
+SQL_MODULES = {
+    "tutor/engine/store.py",
+    "tutor/engine/store_history.py",
+    "tutor/engine/migrations.py",
+    "tutor/questions/readers/anki_package.py",
+    "tutor/questions/anki_export.py",
+}
+
+
+def sql_calls(path: Path) -> list[int]:
+    """Lines of ``path`` that call ``.execute``, ``.executemany`` or ``.executescript`` on something."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("execute", "executemany", "executescript")
+    ]
+
+
+def test_only_the_store_runs_sql():
+    root = Path(__file__).resolve().parent.parent
+    sources = sorted((root / "tutor").rglob("*.py"))
+    calls = {str(path.relative_to(root)): sql_calls(path) for path in sources}
+    assert calls["tutor/engine/store.py"], "the scan finds the store's own SQL"
+    outside = {path: lines for path, lines in calls.items() if lines and path not in SQL_MODULES}
+    assert outside == {}

@@ -101,10 +101,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     importing.add_argument("--deck", help="deck name (default: from the title or file name)")
 
-    export = commands.add_parser("export", parents=[data_json], help="write a deck as an Anki package (.apkg)")
-    export.add_argument("path", metavar="FILE", help="the package to write (.apkg)")
+    export = commands.add_parser(
+        "export", parents=[data_json], help="write a deck as Markdown notes (.md) or an Anki package (.apkg)"
+    )
+    export.add_argument(
+        "path", metavar="FILE", help="FILE.md: Markdown that `tutor import` reads back; FILE.apkg: an Anki package"
+    )
     export.add_argument("--deck", required=True, help="the deck to export")
     export.add_argument("--with-history", action="store_true", help="also write your reviews as Anki's review log")
+    export.add_argument("--force", action="store_true", help="replace FILE.md when it exists")
 
     due = commands.add_parser("due", parents=[data_json], help="the review queue in order")
     due.add_argument("--deck", action="append", help="only this deck (repeatable)")
@@ -142,16 +147,18 @@ def _console():
     return Console()
 
 
-def _data_dir(args: argparse.Namespace, *, create: bool = True) -> Path:
+def _data_dir(args: argparse.Namespace) -> Path:
     from tutor.locations import data_dir
 
-    return data_dir(getattr(args, "data_dir", None), create=create)
+    # Not created here: opening the store creates it, so a refused command leaves no trace.
+    return data_dir(getattr(args, "data_dir", None), create=False)
 
 
-def _library(args: argparse.Namespace):
-    from tutor.questions.library import learner_library
+def _collection(args: argparse.Namespace):
+    """Open the learner's collection (a context manager): every command reads only what it needs from it."""
+    from tutor.engine.collection import open_collection
 
-    return learner_library(_data_dir(args, create=False))
+    return open_collection(_data_dir(args))
 
 
 _RIGHT = {"justify": "right"}
@@ -197,42 +204,46 @@ def _card_table(cards, title: str):
 def _cmd_decks(args: argparse.Namespace) -> int:
     if args.delete:
         return _delete_deck(args)
-    library = _library(args)
+    with _collection(args) as collection:
+        decks = collection.decks
     if getattr(args, "json", False):
-        _print_json([deck.to_dict() for deck in library.decks])
+        _print_json([deck.to_dict() for deck in decks])
         return ExitCode.OK
     columns = {"name": {}, "title": {}, "cards": _RIGHT, "owner": {}}
-    rows = ((deck.name, deck.title, str(len(deck.cards)), "yours" if deck.user else "corpus") for deck in library.decks)
+    rows = ((deck.name, deck.title, str(deck.card_count), "yours" if deck.user else "corpus") for deck in decks)
     _console().print(_table("decks", columns, rows))
     return ExitCode.OK
 
 
 def _delete_deck(args: argparse.Namespace) -> int:
-    from tutor.questions.user_decks import delete_user_deck, find_user_deck
+    from tutor.engine.importing import delete_deck
 
     name = args.delete
-    path, deck = find_user_deck(name, _data_dir(args, create=False))
-    cards = f"{len(deck.cards)} cards" if deck is not None else "a file that no longer loads"
+    with _collection(args) as collection:
+        deck = collection.deck(name)
+    if not deck.user:
+        raise BadInputError(f"{name!r} is a packaged deck; only your imported decks can be deleted")
     if not args.yes:
         if not sys.stdin.isatty():
             raise BadInputError(f"deleting deck {name!r} needs confirmation: add --yes (stdin is not a terminal)")
         # The prompt goes to stderr so that stdout stays data, even with --json.
-        question = f"Delete your deck {name!r} ({cards}, {path})? Its review history is kept. [y/N] "
+        question = f"Delete your deck {name!r} ({deck.card_count} cards)? Its review history is kept. [y/N] "
         sys.stderr.write(terminal_text(question))
         sys.stderr.flush()
         if sys.stdin.readline().strip().lower() not in ("y", "yes"):
             sys.stderr.write(terminal_text(f"deck {name!r} kept") + "\n")
             return ExitCode.OK
-    delete_user_deck(path)
+    cards = delete_deck(name, data_dir=_data_dir(args))
     if getattr(args, "json", False):
-        _print_json({"deleted": name, "file": str(path), "cards": len(deck.cards) if deck is not None else None})
+        _print_json({"deleted": name, "cards": cards})
     else:
-        _console().print(_plain(f"deleted deck {name} ({cards}); its review history is kept"))
+        _console().print(_plain(f"deleted deck {name} ({cards} cards); its review history is kept"))
     return ExitCode.OK
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    cards = _library(args).select(decks=args.deck, tags=args.tag)
+    with _collection(args) as collection:
+        cards = collection.select(decks=args.deck, tags=args.tag)
     if getattr(args, "json", False):
         _print_json([card.to_dict() for card in cards])
         return ExitCode.OK
@@ -241,7 +252,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_show(args: argparse.Namespace) -> int:
-    card = _library(args).card(args.id)
+    with _collection(args) as collection:
+        card = collection.card(args.id)
     if getattr(args, "json", False):
         _print_json(card.to_dict())
         return ExitCode.OK
@@ -252,7 +264,8 @@ def _cmd_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_grade(args: argparse.Namespace) -> int:
-    card = _library(args).card(args.id)
+    with _collection(args) as collection:
+        card = collection.card(args.id)
     answer = args.answer
     if answer is None:
         if sys.stdin.isatty():
@@ -286,18 +299,18 @@ def _cmd_grade(args: argparse.Namespace) -> int:
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
-    from tutor.questions.search import search
-
-    cards = _library(args).cards
     query = " ".join(args.query)
-    hits = search(cards, query, limit=args.limit)
+    with _collection(args) as collection:
+        hits = collection.search(query, limit=args.limit)
+        if not hits and not getattr(args, "json", False):
+            from tutor.questions.suggest import suggest, vocabulary
+
+            # Only when nothing matched: the vocabulary reads every card.
+            nearest = suggest(query, vocabulary(collection.cards))
     if getattr(args, "json", False):
         _print_json([hit.card.to_dict() for hit in hits])
         return ExitCode.OK
     if not hits:
-        from tutor.questions.suggest import suggest, vocabulary
-
-        nearest = suggest(query, vocabulary(cards))
         _console().print("no card matches" + (" · 你是不是要找：" + _plain("、".join(nearest)) if nearest else ""))
         return ExitCode.OK
     _console().print(_card_table([hit.card for hit in hits], title=f"{len(hits)} cards, best first"))
@@ -305,12 +318,11 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from tutor.engine.importing import import_notes
     from tutor.questions.anki_decks import is_anki_package
-    from tutor.questions.user_decks import import_notes
 
-    # Not created here: a refused import leaves no trace, and writing the deck creates the folders.
     paths = [Path(path) for path in args.paths]
-    data_dir = _data_dir(args, create=False)
+    data_dir = _data_dir(args)
     packages = [path for path in paths if is_anki_package(path)]
     notes = [path for path in paths if not is_anki_package(path)]
     imported: tuple = ()
@@ -346,19 +358,28 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from tutor.engine.anki import export_anki_package
-
     path = Path(args.path)
-    if path.suffix.lower() != ".apkg":
-        raise BadInputError(f"{path}: export writes Anki packages; name the file .apkg")
-    report = export_anki_package(
-        path, data_dir=_data_dir(args, create=False), deck=args.deck, with_history=args.with_history
-    )
-    if getattr(args, "json", False):
-        _print_json(report.to_dict())
+    if path.suffix.lower() == ".apkg":
+        from tutor.engine.anki import export_anki_package
+
+        report = export_anki_package(path, data_dir=_data_dir(args), deck=args.deck, with_history=args.with_history)
+        if getattr(args, "json", False):
+            _print_json(report.to_dict())
+            return ExitCode.OK
+        history = f" and {report.reviews} reviews" if args.with_history else ""
+        _console().print(_plain(f"wrote {report.cards} cards{history} of deck {report.deck} to {report.file}"))
         return ExitCode.OK
-    history = f" and {report.reviews} reviews" if args.with_history else ""
-    _console().print(_plain(f"wrote {report.cards} cards{history} of deck {report.deck} to {report.file}"))
+    if path.suffix.lower() not in (".md", ".markdown"):
+        raise BadInputError(f"{path}: export writes Markdown (.md) or an Anki package (.apkg); name the file so")
+    if args.with_history:
+        raise BadInputError("--with-history needs an Anki package (.apkg): Markdown notes hold no reviews")
+    from tutor.engine.importing import export_deck
+
+    count = export_deck(args.deck, path, data_dir=_data_dir(args), overwrite=args.force)
+    if getattr(args, "json", False):
+        _print_json({"file": str(path), "deck": args.deck, "cards": count})
+        return ExitCode.OK
+    _console().print(_plain(f"wrote {count} cards of deck {args.deck} to {path}"))
     return ExitCode.OK
 
 
@@ -366,12 +387,13 @@ def _cmd_due(args: argparse.Namespace) -> int:
     from tutor.engine.study import Study
 
     as_json = getattr(args, "json", False)
-    library = _library(args)
-    with Study.open(_data_dir(args, create=False), library) as study:
+    with Study.open(_data_dir(args)) as study:
         queue = study.queue(decks=args.deck)
         # The table shows the head of the queue with what each rating would do; --json lists it all.
         shown = [] if as_json else queue[:50]
         previews = [study.next_intervals(entry.card_id) for entry in shown]
+        shown_cards = study.collection.cards_by_id([entry.card_id for entry in shown])
+    questions = {card_id: card.question for card_id, card in shown_cards.items()}
     if as_json:
         _print_json([entry.to_dict() for entry in queue])
         return ExitCode.OK
@@ -381,7 +403,6 @@ def _cmd_due(args: argparse.Namespace) -> int:
     from tutor.app.format import interval
     from tutor.questions.render import plain_line
 
-    questions = {card.id: card.question for card in library.cards}
     # At 80 columns the id, kind and due time stay whole; the question wraps and the rating preview folds.
     columns = {
         "#": {"style": "dim", "justify": "right", "no_wrap": True},
@@ -407,7 +428,7 @@ def _cmd_rate(args: argparse.Namespace) -> int:
     from tutor.clock import now
     from tutor.engine.study import Study
 
-    with Study.open(_data_dir(args, create=False), _library(args)) as study:
+    with Study.open(_data_dir(args)) as study:
         state = study.rate(args.id, args.rating)
     if getattr(args, "json", False):
         _print_json(state.to_dict())
@@ -430,7 +451,7 @@ def _cmd_rate(args: argparse.Namespace) -> int:
 def _cmd_stats(args: argparse.Namespace) -> int:
     from tutor.engine.study import Study
 
-    with Study.open(_data_dir(args, create=False), _library(args)) as study:
+    with Study.open(_data_dir(args)) as study:
         stats = study.stats()
     if getattr(args, "json", False):
         _print_json(stats.to_dict())
@@ -462,7 +483,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 def _cmd_optimize(args: argparse.Namespace) -> int:
     from tutor.engine.study import Study
 
-    with Study.open(_data_dir(args, create=False), _library(args)) as study:
+    with Study.open(_data_dir(args)) as study:
         result = study.optimize()
     if getattr(args, "json", False):
         _print_json(result.to_dict())
@@ -549,7 +570,7 @@ def _cmd_exam(args: argparse.Namespace) -> int:
     from tutor.engine.study import Study
 
     as_json = getattr(args, "json", False)
-    with Study.open(_data_dir(args, create=False), _library(args)) as study:
+    with Study.open(_data_dir(args)) as study:
         exams = study.exams
         action = args.exam_command
         if action == "add":
@@ -704,7 +725,7 @@ def _cmd_config(args: argparse.Namespace) -> int:
     from tutor.engine.study import Study
 
     as_json = getattr(args, "json", False)
-    with Study.open(_data_dir(args, create=False), _library(args)) as study:
+    with Study.open(_data_dir(args)) as study:
         if args.key is not None and args.value is not None:
             settings = study.set_setting(args.key, args.value)
         else:

@@ -40,6 +40,14 @@ def data_dir(override: str | os.PathLike | None = None, *, create: bool = True) 
     return path
 
 
+def packaged_deck_paths() -> list[Path]:
+    """Return the deck files shipped in the package (``content/*.yaml``), sorted by name."""
+    from importlib import resources
+
+    root = resources.files("tutor.content")
+    return sorted(Path(str(entry)) for entry in root.iterdir() if entry.name.endswith(".yaml"))
+
+
 def user_decks_dir(base: Path) -> Path:
     """Return the folder of the learner's imported decks inside data directory ``base`` (not created)."""
     return base / "decks"

@@ -5,7 +5,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
-from tutor.demos.registry import get_demo
+from tutor.demos.registry import all_demos, get_demo
 from tutor.errors import DemoParameterError, TutorError
 
 # Small parameters: the views are what is tested here, the numbers are tested beside each compute module.
@@ -14,7 +14,22 @@ SMALL = {
     "activations": {"points": 101},
     "lstm": {"steps": 20, "hidden": 4, "seeds": 1},
     "matmul": {"budget": 0.1, "max_n": 64},
+    "allreduce": {"world_size": 2, "elements": 4},
 }
+
+# What each view draws into: its plots, or (allreduce) the Statics that hold the ring and the numbers.
+DRAWN = {
+    "descent": (PlotextPlot, 2),
+    "activations": (PlotextPlot, 2),
+    "lstm": (PlotextPlot, 2),
+    "matmul": (PlotextPlot, 2),
+    "allreduce": (Static, 2),
+}
+
+
+def drawn_text(widget) -> str:
+    """The text a plot or a Static shows now."""
+    return widget.plt.build() if isinstance(widget, PlotextPlot) else str(widget.render())
 
 
 class Host(App):
@@ -44,8 +59,16 @@ async def test_view_computes_in_a_worker_and_draws_its_plots(name):
         assert view.params == get_demo(name).resolve(SMALL[name])
         assert not view.query_one("#demo-loading").display
         await pilot.pause(0.3)  # let an animation draw a few frames
-        for plot in view.query(PlotextPlot):
-            assert plot.plt.build().strip(), f"{name}: an empty plot"
+        kind, count = DRAWN[name]
+        # The view's own loading and status lines are Statics too: only the children it composed count.
+        widgets = [widget for widget in view.query(kind) if widget.id and widget.id.startswith(f"{name}-")]
+        assert len(widgets) == count
+        for widget in widgets:
+            assert drawn_text(widget).strip(), f"{name}: #{widget.id} is empty"
+
+
+def test_every_demo_has_a_view_test():
+    assert sorted(SMALL) == sorted(DRAWN) == sorted(demo.name for demo in all_demos())
 
 
 async def test_recompute_uses_the_new_parameters():

@@ -13,10 +13,11 @@ from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler
 
 from tutor.engine.anki import export_anki_package, import_anki_packages
+from tutor.engine.collection import open_collection
 from tutor.engine.study import Study
-from tutor.locations import media_dir, user_decks_dir
+from tutor.locations import media_dir
 from tutor.questions.anki_decks import anki_card_id, anki_deck_name
-from tutor.questions.library import learner_library
+from tutor.questions.library import Library
 from tutor.questions.readers.anki_package import read_anki_package
 
 ANKI = Path(__file__).parents[1] / "questions" / "fixtures" / "anki"
@@ -39,7 +40,13 @@ def _first_card(data_dir: Path, package: str = "modern.apkg", deck: str | None =
 
 
 def _study(data_dir: Path) -> Study:
-    return Study.open(data_dir, learner_library(data_dir), tz=UTC)
+    return Study.open(data_dir, tz=UTC)
+
+
+def learner_library(data_dir: Path) -> Library:
+    """Every deck of the learner's collection with its cards."""
+    with open_collection(data_dir) as collection:
+        return Library(decks=tuple(collection.deck_with_cards(deck.name) for deck in collection.decks))
 
 
 def _py_fsrs_replay(card_id: str) -> FsrsCard:
@@ -102,7 +109,7 @@ def test_deck_option_puts_every_card_in_one_deck(data_home):
 
 
 def _snapshot(data_home: Path):
-    decks = {path.name: path.read_bytes() for path in user_decks_dir(data_home).glob("*.yaml")}
+    decks = {deck.name: deck for deck in learner_library(data_home).decks if deck.user}
     with _study(data_home) as study:
         log = [record.to_dict() for card in study.library.cards for record in study.history(card.id)]
         states = {card.id: study.card_state(card.id) for card in study.library.cards}
@@ -189,7 +196,7 @@ def test_an_exported_deck_reads_back_with_the_same_cards_and_history(data_home, 
     _import([out], again, deck="back")
     first = _first_card(data_home)
     with _study(data_home) as before, _study(again) as after:
-        back = after.library.deck("back")
+        back = learner_library(again).deck("back")
         assert [(c.question, c.answer) for c in back.cards] == [(c.question, c.answer) for c in original.cards]
         exported = next(card.id for card in back.cards if card.question == "什么是**卷积**？")
         assert [(r.reviewed_at, r.rating, r.duration_ms) for r in after.history(exported)] == [

@@ -110,14 +110,14 @@ def test_delete_without_yes_and_without_a_terminal_is_refused(tmp_path):
     result = tutor(tmp_path, "decks", "--delete", "qa-mixed")
     assert result.returncode == 2
     assert result.stderr == "tutor: error: deleting deck 'qa-mixed' needs confirmation: add --yes (stdin is not a terminal)\n"
-    assert (tmp_path / "decks" / "qa-mixed.yaml").exists()
+    assert _user_decks(tmp_path) == ["qa-mixed"]
 
 
 def test_delete_with_yes_removes_the_deck(tmp_path):
     assert tutor(tmp_path, "import", str(FIXTURES / "qa-mixed.txt")).returncode == 0
     result = tutor(tmp_path, "decks", "--delete", "qa-mixed", "--yes", "--json")
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == {"deleted": "qa-mixed", "file": str(tmp_path / "decks" / "qa-mixed.yaml"), "cards": 4}
+    assert json.loads(result.stdout) == {"deleted": "qa-mixed", "cards": 4}
     names = [deck["name"] for deck in json.loads(tutor(tmp_path, "decks", "--json").stdout)]
     assert "qa-mixed" not in names
 
@@ -126,6 +126,11 @@ def test_delete_of_a_packaged_deck_is_refused(tmp_path):
     result = tutor(tmp_path, "decks", "--delete", "dl-interview", "--yes")
     assert result.returncode == 2
     assert result.stderr == "tutor: error: 'dl-interview' is a packaged deck; only your imported decks can be deleted\n"
+
+
+def _user_decks(home) -> list[str]:
+    result = tutor(home, "decks", "--json")
+    return [deck["name"] for deck in json.loads(result.stdout) if deck["user"]]
 
 
 class _Terminal(io.StringIO):
@@ -140,5 +145,5 @@ def test_delete_on_a_terminal_asks_first(data_home, monkeypatch, capsys, answer,
     assert main(["import", str(FIXTURES / "qa-mixed.txt"), "--json"]) == 0
     monkeypatch.setattr(sys, "stdin", _Terminal(answer))
     assert main(["decks", "--delete", "qa-mixed"]) == 0
-    assert "Delete your deck 'qa-mixed' (4 cards," in capsys.readouterr().err
-    assert (data_home / "decks" / "qa-mixed.yaml").exists() is kept
+    assert "Delete your deck 'qa-mixed' (4 cards)?" in capsys.readouterr().err
+    assert (_user_decks(data_home) == ["qa-mixed"]) is kept

@@ -37,7 +37,7 @@ class TutorApp(App[int]):
         self.data_dir = data_dir
         """The learner's data directory."""
         self.library = library
-        """Every deck and card (tutor.questions.library.Library)."""
+        """Every deck and card (tutor.engine.collection.Collection: read from the store on demand)."""
         self.study = study
         """The learner's scheduling state (tutor.engine.study.Study), open while the app runs."""
         self.first_screen = screen
@@ -115,23 +115,19 @@ def build_app(data_dir: Path, screen: str = "home", *, library=None, **options: 
             or the database cannot be opened.
     """
     from tutor.engine.study import Study
-    from tutor.questions.library import learner_library
 
     if screen not in ("home", "review", "drill"):
         raise BadInputError(f"unknown screen {screen!r} (home, review or drill)")
-    if library is None:
-        library = learner_library(data_dir)
-    for name in options.get("deck") or ():
-        library.deck(name)
     if options.get("count") is not None and options["count"] < 1:
         raise BadInputError(f"--count must be at least 1, not {options['count']}")
     if options.get("minutes") is not None and not options["minutes"] > 0:
         raise BadInputError(f"--minutes must be more than 0, not {options['minutes']:g}")
     study = Study.open(data_dir, library)
-    if options.get("exam"):
-        try:
+    try:
+        study.collection.check_decks(options.get("deck"))
+        if options.get("exam"):
             study.exams.get(options["exam"])
-        except TutorError:
-            study.close()
-            raise
-    return TutorApp(data_dir, library, study, screen=screen, options=options)
+    except BaseException:
+        study.close()
+        raise
+    return TutorApp(data_dir, study.collection, study, screen=screen, options=options)

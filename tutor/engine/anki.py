@@ -1,10 +1,11 @@
 """Anki packages in and out: imported cards into the learner's decks and answers into the review log; a deck
 exported with its review log.
 
-The packages are read and every deck computed and checked first (:func:`tutor.questions.anki_decks.plan_anki_import`);
-then the images, the decks and the reviews are written, in that order. The reviews go in one transaction per
-deck, each card's FSRS state rebuilt from its whole history (:mod:`tutor.engine.history`). Should writing the
-reviews fail after the decks were written, importing the package again adds exactly the reviews missing.
+The packages are read and every deck computed and checked (:func:`tutor.questions.anki_decks.plan_anki_import`)
+inside the store transaction that then writes the images' files and every deck's cards: all the cards land or
+none. The reviews follow, in one transaction per deck, each card's FSRS state rebuilt from its whole history
+(:mod:`tutor.engine.history`). Should writing the reviews fail after the decks were written, importing the
+package again adds exactly the reviews missing.
 """
 
 import os
@@ -14,15 +15,16 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
+from tutor.engine.collection import open_collection
 from tutor.engine.history import HistoryImport, PastReview
+from tutor.engine.importing import StoredDecks, merge_notes, write_decks
 from tutor.engine.records import RATINGS
 from tutor.engine.study import Study
 from tutor.errors import StoreError
 from tutor.questions.anki_decks import plan_anki_import
 from tutor.questions.anki_export import RevlogEntry, write_anki_package
-from tutor.questions.library import learner_library
-from tutor.questions.readers.anki_package import ReviewKind
-from tutor.questions.user_decks import FileImport, plan_import, write_decks
+from tutor.questions.readers.anki_package import ReviewKind, read_anki_package
+from tutor.questions.user_decks import FileImport, check_deck_name
 
 
 @dataclass(frozen=True)
@@ -69,22 +71,33 @@ def import_anki_packages(
         NoteImportError, DeckError: a file or package is refused (nothing is written then).
         StoreError: a file or the database cannot be written.
     """
-    library = learner_library(data_dir)
-    packaged = {entry.name for entry in library.decks if not entry.user}
-    existing = {entry.name: entry for entry in library.decks if entry.user}
-    notes_plan = plan_import(notes, data_dir=data_dir, deck=deck) if notes else None
-    planned = {entry.name: entry for entry in notes_plan.decks} if notes_plan else {}
-    plan = plan_anki_import(paths, data_dir=data_dir, deck=deck, packaged=packaged, existing={**existing, **planned})
-    try:
-        for path, data in plan.media.items():
-            _write_file(path, data)
-    except OSError as error:
-        raise StoreError(f"cannot save an image in {error.filename or data_dir}: {error.strerror}") from None
-    # A deck both plans touch holds the notes' cards already (the package plan started from them).
-    write_decks(tuple({**planned, **{entry.name: entry for entry in plan.decks}}.values()))
+    from tutor.questions.readers.detect import read_note_file  # the readers load markdownify when needed
+
+    if deck is not None:
+        check_deck_name(deck)
+    files = [read_note_file(path) for path in notes or ()]
+    # Read before the store is opened: a refused package leaves no trace, and no write lock waits on reading.
+    packages = {path: read_anki_package(path) for path in paths}
     reports = []
-    # UTC: importing computes no study day, so the learner's time zone does not matter here.
-    with Study.open(data_dir, learner_library(data_dir), tz=UTC) as study:
+    with open_collection(data_dir) as collection:
+        store = collection.store
+        # One transaction for every deck: all the cards of the run land, or none.
+        with store.transaction() as tx:
+            note_reports, planned = merge_notes(store, files, deck)
+            packaged = {entry.name for entry in store.decks() if not entry.user}
+            existing = StoredDecks(store, planned)
+            plan = plan_anki_import(
+                paths, data_dir=data_dir, deck=deck, packaged=packaged, existing=existing, packages=packages
+            )
+            try:
+                for path, data in plan.media.items():
+                    _write_file(path, data)
+            except OSError as error:
+                raise StoreError(f"cannot save an image in {error.filename or data_dir}: {error.strerror}") from None
+            # A deck both plans touch holds the notes' cards already (the package plan started from them).
+            write_decks(tx, store, {**planned, **{entry.name: entry for entry in plan.decks}}.values())
+        # UTC: importing computes no study day, so the learner's time zone does not matter here.
+        study = Study(collection, tz=UTC)
         for report in plan.reports:
             ids = set(report.added + report.updated + report.unchanged)
             history = study.import_history(
@@ -96,7 +109,7 @@ def import_anki_packages(
             )
             images = sum(1 for path in plan.media if path.parent.name == report.deck)
             reports.append(PackageImport(cards=report, history=history, images=images))
-    return (notes_plan.reports if notes_plan else ()), tuple(reports)
+    return note_reports, tuple(reports)
 
 
 @dataclass(frozen=True)
@@ -129,11 +142,11 @@ def export_anki_package(path: Path, *, data_dir: Path, deck: str, with_history: 
         UnknownDeckError: no deck has that name.
         StoreError: the package or the database cannot be written or read.
     """
-    library = learner_library(data_dir)
-    chosen = library.deck(deck)
-    history: dict[str, list[RevlogEntry]] = {}
-    if with_history:
-        with Study.open(data_dir, library, tz=UTC) as study:
+    with open_collection(data_dir) as collection:
+        chosen = collection.deck_with_cards(deck)
+        history: dict[str, list[RevlogEntry]] = {}
+        if with_history:
+            study = Study(collection, tz=UTC)
             for card in chosen.cards:
                 history[card.id] = [
                     RevlogEntry(

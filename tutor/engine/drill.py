@@ -6,7 +6,6 @@ also moves the schedule is decided when it ends (default: it does not), in one t
 
 import math
 import random
-import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,7 +15,7 @@ from tutor.clock import now
 from tutor.engine.days import to_us
 from tutor.engine.grading import Grade, grade_answer
 from tutor.engine.records import LEECH_LAPSES
-from tutor.engine.store import Store
+from tutor.engine.store import Store, Transaction
 from tutor.errors import BadInputError
 from tutor.questions.card import Card
 
@@ -115,7 +114,7 @@ class Drill:
         questions: Sequence[Card],
         started_at: datetime,
         deadline: datetime | None,
-        move_schedule: Callable[[sqlite3.Connection, list[tuple[Card, str, datetime]]], None],
+        move_schedule: Callable[[Transaction, list[tuple[Card, str, datetime]]], None],
     ) -> None:
         self._store = store
         self.id = drill_id
@@ -163,10 +162,9 @@ class Drill:
             raise BadInputError(f"card {card_id!r} was already answered in this drill")
         grade = grade_answer(card, text)
         at = now()
-        with self._store.write() as db:
-            state = self._store.card_state(card_id, db)
-            self._store.append_review(
-                db,
+        with self._store.transaction() as tx:
+            state = tx.card_state(card_id)
+            tx.append_review(
                 card_id=card_id,
                 rating=grade.rating,
                 reviewed_us=to_us(at),
@@ -225,13 +223,10 @@ class Drill:
             return self.report()
         answers = [(answer.card, answer.grade.rating, answer.at) for answer in self._answers.values()]
         # One transaction: the schedule never moves without the drill saying so (the optimizer relies on it).
-        with self._store.write() as db:
+        with self._store.transaction() as tx:
             if move_schedule:
-                self._move_schedule(db, answers)
-            db.execute(
-                "UPDATE drill SET finished_us = ?, moved_schedule = ? WHERE id = ?",
-                (to_us(now()), int(move_schedule), self.id),
-            )
+                self._move_schedule(tx, answers)
+            tx.finish_drill(self.id, finished_us=to_us(now()), moved_schedule=move_schedule)
         self._finished = True
         self._moved = move_schedule
         return self.report()

@@ -239,9 +239,9 @@ class ExamBook:
             if after is not state:
                 moved.append((after, card.deck))
         if moved:
-            with self._store.write() as db:
+            with self._store.transaction() as tx:
                 for state, deck in moved:
-                    self._store.put_card_state(db, state, deck)
+                    tx.put_card_state(state, deck)
 
     # The plan
 

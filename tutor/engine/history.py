@@ -21,7 +21,6 @@ from tutor.engine.days import from_us, to_us
 from tutor.engine.records import RATINGS, CardState
 from tutor.engine.settings import StudySettings
 from tutor.engine.store import Store
-from tutor.engine.store_history import scheduling_answers
 
 
 @dataclass(frozen=True)
@@ -69,8 +68,8 @@ def import_history(
         by_card[review.card_id].append(review)
     schedulers: dict[str, Scheduler] = {}
     added = known = rebuilt = 0
-    with store.write() as db:
-        logged = scheduling_answers(db, by_card)
+    with store.transaction() as tx:
+        logged = tx.scheduling_answers(by_card)
         for card_id, incoming in by_card.items():
             have = {reviewed_us for reviewed_us, _ in logged.get(card_id, ())}
             fresh = {}
@@ -95,8 +94,7 @@ def import_history(
             )
             for (moment, rating, review), before in zip(answers, states):
                 if review is not None:
-                    store.append_review(
-                        db,
+                    tx.append_review(
                         card_id=card_id,
                         rating=rating,
                         reviewed_us=moment,
@@ -104,9 +102,9 @@ def import_history(
                         mode="review",
                         state_before=before.state,
                     )
-            current = store.card_state(card_id, db)
+            current = tx.card_state(card_id)
             suspended = current.suspended if current is not None else False
-            store.put_card_state(db, replace(states[-1], suspended=suspended), deck)
+            tx.put_card_state(replace(states[-1], suspended=suspended), deck)
             added += len(fresh)
             rebuilt += 1
     return HistoryImport(added=added, known=known, cards=rebuilt)

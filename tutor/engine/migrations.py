@@ -113,7 +113,74 @@ def m001_initial(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (m001_initial,)
+def m002_collection(db: sqlite3.Connection) -> None:
+    """The cards themselves: decks, card text, tags and the full-text index, so the store is the collection."""
+    # origin: 'packaged' (synced from the package's content files) or 'imported' (the learner's notes).
+    # content_hash is the digest of what was last synced or imported, so an unchanged deck is never re-read.
+    # position orders the decks: packaged decks in file order first, then imported ones in import order.
+    db.execute(
+        """
+        CREATE TABLE deck (
+            name TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            origin TEXT NOT NULL CHECK (origin IN ('packaged', 'imported')),
+            source TEXT,
+            content_hash TEXT,
+            position INTEGER NOT NULL
+        )
+        """
+    )
+    # One row per card of the collection; a card that leaves its deck loses this row (its ``card`` row and
+    # history stay). id is the rowid of the full-text index. position is the card's place in collection order,
+    # the same number as card.position. tags, key_points, demos and errata are JSON lists. The *_norm columns
+    # hold the normalised text (NFKC, lower case) and *_terms the number of search tokens: search reads them
+    # to apply its phrase bonus and length normalisation without re-tokenising any card.
+    db.execute(
+        """
+        CREATE TABLE card_text (
+            id INTEGER PRIMARY KEY,
+            card_id TEXT NOT NULL UNIQUE,
+            deck TEXT NOT NULL REFERENCES deck (name),
+            position INTEGER NOT NULL,
+            question TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            source_file TEXT,
+            source_line INTEGER,
+            tags TEXT NOT NULL,
+            key_points TEXT NOT NULL,
+            demos TEXT NOT NULL,
+            errata TEXT NOT NULL,
+            question_terms INTEGER NOT NULL,
+            answer_terms INTEGER NOT NULL,
+            question_norm TEXT NOT NULL,
+            answer_norm TEXT NOT NULL
+        )
+        """
+    )
+    # Covers listing a deck in order and the per-deck length sums of search.
+    db.execute("CREATE INDEX card_text_deck ON card_text (deck, position, question_terms, answer_terms)")
+    db.execute("CREATE INDEX card_text_position ON card_text (position)")
+    db.execute(
+        """
+        CREATE TABLE card_tag (
+            tag TEXT NOT NULL,
+            text_id INTEGER NOT NULL REFERENCES card_text (id) ON DELETE CASCADE,
+            PRIMARY KEY (tag, text_id)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX card_tag_text ON card_tag (text_id)")
+    # The search tokens of tutor.questions.text.tokens, pre-tokenised and joined by spaces: the ascii tokenizer
+    # then splits on spaces only ('.' kept for numbers such as 0.5; every other byte of a token is a CJK
+    # character or a lower-case letter or digit). Contentless: the card text lives in card_text.
+    db.execute(
+        "CREATE VIRTUAL TABLE card_fts USING fts5 (question, answer, content='', tokenize=\"ascii tokenchars '.'\")"
+    )
+    # Term occurrences per card and field, read by search to score with BM25F (see tutor.engine.search_sql).
+    db.execute("CREATE VIRTUAL TABLE card_fts_terms USING fts5vocab (card_fts, instance)")
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (m001_initial, m002_collection)
 """Every migration in order; ``PRAGMA user_version`` counts how many a file has had."""
 
 

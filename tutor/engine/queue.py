@@ -9,7 +9,6 @@ F and w20 are the same for every card (desired retention does not enter R). So "
 first" is "largest t/S first", which SQLite sorts; a test checks the order against py-fsrs.
 """
 
-from collections.abc import Container
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -78,15 +77,12 @@ def build_queue(
     now: datetime,
     day_start: datetime,
     new_per_day: int,
-    known: Container[str],
     decks: list[str] | None = None,
 ) -> list[QueueEntry]:
     """Return the queue at ``now`` over the content cards (all decks, or those named).
 
     Args:
         day_start: start of the current study day; new cards rated since then count against ``new_per_day``.
-        known: ids of the cards this process can show; a card another process's newer content added is
-            left out rather than shown without its text.
     """
     now_us = to_us(now)
     where, params = _deck_filter(decks)
@@ -100,7 +96,7 @@ def build_queue(
         """,
         [now_us, *params, now_us],
     )
-    queue = [QueueEntry(card_id, STATES[state], from_us(due_us)) for card_id, state, due_us in rows if card_id in known]
+    queue = [QueueEntry(card_id, STATES[state], from_us(due_us)) for card_id, state, due_us in rows]
     remaining = max(0, new_per_day - new_introduced(store, to_us(day_start)))
     if remaining:
         fresh = store.read(
@@ -110,7 +106,7 @@ def build_queue(
             """,
             [*params, remaining],
         )
-        queue.extend(QueueEntry(card_id, "new", now) for (card_id,) in fresh if card_id in known)
+        queue.extend(QueueEntry(card_id, "new", now) for (card_id,) in fresh)
     return queue
 
 

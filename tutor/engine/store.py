@@ -12,31 +12,43 @@ Safety rules this module keeps:
   "database is locked".
 """
 
-import hashlib
 import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from tutor.engine.days import from_us, to_us
 from tutor.engine.migrations import APPLICATION_ID, MIGRATIONS, migrate
 from tutor.engine.records import MODES, RATINGS, STATES, CardState, ReviewRecord
-from tutor.errors import StoreError
+from tutor.errors import StoreError, UnknownCardError
 from tutor.locations import database_path
+from tutor.questions import search as ranking
+from tutor.questions.card import Card, DemoLink, Erratum, Source
+from tutor.questions.text import TOKENS_VERSION, normalize, tokens
 
 BUSY_TIMEOUT_S = 30.0
 """How long a writer waits for another process's transaction (each of ours lasts milliseconds)."""
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
-_LIBRARY_KEY = "library_fingerprint"
-"""Setting holding a digest of the content last synced into the card table."""
 _STATE_COLUMNS = "card_id, state, step, stability, difficulty, due_us, last_review_us, reps, lapses, suspended"
 _LOG_COLUMNS = "id, card_id, rating, reviewed_us, duration_ms, mode, state_before, drill_id, score"
+_TEXT_COLUMNS = "card_id, deck, question, answer, source_file, source_line, tags, key_points, demos, errata"
+_TEXT_ALL = (
+    "card_id, deck, position, question, answer, source_file, source_line, tags, key_points, demos, errata, "
+    "question_terms, answer_terms, question_norm, answer_norm"
+)
+_TOKENS_KEY = "search_tokens_version"
+"""Setting holding the :data:`TOKENS_VERSION` the full-text index was built with."""
+ORIGINS = ("packaged", "imported")
+"""Where a deck comes from: the package's corpus, or the learner's notes."""
+DECK_STRIDE = 10_000_000
+"""Collection order is deck position × this + the card's place in its deck (a deck holds fewer cards)."""
 
 
 def _error(path: Path, error: sqlite3.Error) -> StoreError:
@@ -98,10 +110,16 @@ def _require_writable(data_dir: Path, path: Path) -> None:
 
 def _check_identity(db: sqlite3.Connection, path: Path) -> None:
     """Accept a tutor database or a brand-new empty file; refuse any other SQLite file."""
-    application_id = db.execute("PRAGMA application_id").fetchone()[0]
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    # Reading the schema reads page 1 in full, which finds most corruption before anything is written.
-    tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    # One read transaction: the three values come from one snapshot, so a file another process is creating
+    # reads as empty or as complete, never as "application id not set yet but tables already there".
+    db.execute("BEGIN")
+    try:
+        application_id = db.execute("PRAGMA application_id").fetchone()[0]
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        # Reading the schema reads page 1 in full, which finds most corruption before anything is written.
+        tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    finally:
+        db.execute("COMMIT")
     if application_id == APPLICATION_ID:
         if version > len(MIGRATIONS):
             raise StoreError(
@@ -164,6 +182,397 @@ def _record_from_row(row: Sequence[Any]) -> ReviewRecord:
     )
 
 
+@dataclass(frozen=True)
+class DeckSummary:
+    """A deck of the collection, without its cards: what ``tutor decks`` and the home screen list."""
+
+    name: str
+    """Short name used on the command line (``--deck NAME``)."""
+    title: str
+    """Human title shown in lists."""
+    origin: str
+    """``packaged`` (the package's corpus) or ``imported`` (the learner's notes)."""
+    card_count: int
+    """How many cards the deck holds."""
+    source: str | None = None
+    """The content file a packaged deck is synced from; the file an imported deck was first imported from."""
+    content_hash: str | None = None
+    """Digest of the content last synced into the deck (None when unknown)."""
+    position: int = 0
+    """Order of the deck in the collection."""
+
+    @property
+    def user(self) -> bool:
+        """True for the learner's imported decks."""
+        return self.origin == "imported"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the summary as plain data (the JSON of ``tutor decks``)."""
+        return {"name": self.name, "title": self.title, "cards": self.card_count, "user": self.user}
+
+
+@dataclass(frozen=True)
+class DeckChange:
+    """What writing a deck's cards changed, by card id (in deck order; removed ones in their old order)."""
+
+    added: tuple[str, ...]
+    """Cards new to the deck."""
+    changed: tuple[str, ...]
+    """Cards whose text, source, tags, key points, demos or errata changed."""
+    unchanged: tuple[str, ...]
+    """Cards stored exactly as given."""
+    removed: tuple[str, ...]
+    """Cards no longer in the deck: their text leaves the collection, their state and history stay."""
+
+
+def _json_list(values: Iterable[Any]) -> str:
+    items = list(values)
+    return json.dumps(items, ensure_ascii=False) if items else "[]"
+
+
+def _card_from_row(row: Sequence[Any]) -> Card:
+    card_id, deck, question, answer, source_file, source_line, tags, key_points, demos, errata = row
+    return Card(
+        id=card_id,
+        deck=deck,
+        question=question,
+        answer=answer,
+        source=Source(file=source_file, line=source_line) if source_file is not None else None,
+        tags=tuple(json.loads(tags)),
+        key_points=tuple(json.loads(key_points)),
+        demos=tuple(DemoLink.from_dict(item) for item in json.loads(demos)),
+        errata=tuple(Erratum.from_dict(item) for item in json.loads(errata)),
+    )
+
+
+def _base_row(card: Card, deck: str, position: int) -> tuple[Any, ...]:
+    """The ``card_text`` columns given by the card itself (the first 11 of :data:`_TEXT_ALL`)."""
+    return (
+        card.id,
+        deck,
+        position,
+        card.question,
+        card.answer,
+        card.source.file if card.source else None,
+        card.source.line if card.source else None,
+        _json_list(card.tags),
+        _json_list(card.key_points),
+        _json_list(demo.to_dict() for demo in card.demos),
+        _json_list(erratum.to_dict() for erratum in card.errata),
+    )
+
+
+def _indexed(card: Card, base: tuple[Any, ...]) -> tuple[tuple[Any, ...], tuple[str, str]]:
+    """The whole ``card_text`` row of ``card`` (:data:`_TEXT_ALL` order) and its full-text fields, tokenising
+    the card once."""
+    question, answer = tokens(card.question), tokens(ranking.answer_text(card))
+    row = (
+        *base,
+        ranking.field_length(question),
+        ranking.field_length(answer),
+        normalize(card.question),
+        normalize(card.answer),
+    )
+    return row, (" ".join(question), " ".join(answer))
+
+
+def _fts_values(card: Card) -> tuple[str, str]:
+    """The pre-tokenised question and answer field of ``card`` for the full-text index."""
+    return " ".join(tokens(card.question)), " ".join(tokens(ranking.answer_text(card)))
+
+
+def _in(values: Sequence[Any]) -> str:
+    return f"({','.join('?' * len(values))})"
+
+
+class Transaction:
+    """One open write transaction of a :class:`Store`: made by :meth:`Store.transaction`, valid inside it.
+
+    Every method writes through the transaction, so what a block does is committed together or not at all.
+    Reads of the store made inside the block (``store.card_state`` …) see its uncommitted writes.
+    """
+
+    def __init__(self, store: "Store", db: sqlite3.Connection) -> None:
+        self._store = store
+        self._db = db
+
+    def card_state(self, card_id: str) -> CardState | None:
+        """Return the stored state of ``card_id``, or None when the database has never seen the card."""
+        return self._store.card_state(card_id)
+
+    def put_card_state(self, state: CardState, deck: str | None = None) -> None:
+        """Set a card's FSRS state (its deck and place are kept).
+
+        ``deck`` is needed only for a card the store has no row for yet (tests' libraries, another process's
+        newer content); an Anki import calls this after :meth:`put_deck`, so the row exists.
+
+        Raises:
+            UnknownCardError: the store has no row for the card and no ``deck`` was given.
+        """
+        values = _state_row(state)
+        cursor = self._db.execute(
+            f"UPDATE card SET ({_STATE_COLUMNS}) = (?,?,?,?,?,?,?,?,?,?) WHERE card_id = ?", (*values, state.card_id)
+        )
+        if cursor.rowcount:
+            return
+        if deck is None:
+            raise UnknownCardError(f"unknown card id {state.card_id!r} (see `tutor list` for ids)")
+        self._db.execute(f"INSERT INTO card (deck, {_STATE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)", (deck, *values))
+
+    def append_review(
+        self,
+        *,
+        card_id: str,
+        rating: str,
+        reviewed_us: int,
+        duration_ms: int | None,
+        mode: str,
+        state_before: str,
+        drill_id: int | None = None,
+        score: float | None = None,
+        undo_state: CardState | None = None,
+        undoable: bool = False,
+    ) -> int:
+        """Append one answer to the review log and return its id.
+
+        An importer of another program's history (an Anki package) appends each of its review rows here,
+        oldest first, with ``mode="review"`` and the state the card was in before the answer, then sets the
+        card's resulting FSRS state with :meth:`put_card_state`, all in one transaction.
+
+        With ``undoable``, ``undo_state`` is what undo restores (None: the card had no stored state).
+        """
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}")
+        undo = None
+        if undoable:
+            undo = json.dumps(undo_state.to_dict() if undo_state is not None else None)
+        cursor = self._db.execute(
+            "INSERT INTO review_log (card_id, rating, reviewed_us, duration_ms, mode, state_before, drill_id, "
+            "score, undo_state) VALUES (?,?,?,?,?,?,?,?,?)",
+            (
+                card_id,
+                RATINGS.index(rating) + 1,
+                reviewed_us,
+                duration_ms,
+                mode,
+                STATES.index(state_before),
+                drill_id,
+                score,
+                undo,
+            ),
+        )
+        return int(cursor.lastrowid)
+
+    def append_reviews(self, records: Iterable[ReviewRecord]) -> int:
+        """Append many answers to the review log at once (their ``id`` is ignored: the log numbers them) and
+        return how many. For another program's history: an Anki importer writes its deck with
+        :meth:`put_deck`, appends the package's review log here (oldest first, ``mode="review"``), then sets
+        each card's resulting FSRS state with :meth:`put_card_states`, all in one transaction. Not undoable.
+        """
+        rows = (
+            (
+                record.card_id,
+                RATINGS.index(record.rating) + 1,
+                to_us(record.reviewed_at),
+                record.duration_ms,
+                record.mode,
+                STATES.index(record.state_before),
+                record.drill_id,
+                record.score,
+            )
+            for record in records
+        )
+        cursor = self._db.executemany(
+            "INSERT INTO review_log (card_id, rating, reviewed_us, duration_ms, mode, state_before, drill_id, score) "
+            "VALUES (?,?,?,?,?,?,?,?)",
+            rows,
+        )
+        return cursor.rowcount
+
+    def put_card_states(self, states: Iterable[CardState]) -> None:
+        """Set the FSRS state of many cards of the collection at once (see :meth:`put_card_state`).
+
+        Raises:
+            UnknownCardError: a card has no row in the store (write its deck first).
+        """
+        for state in states:
+            self.put_card_state(state)
+
+    def scheduling_answers(self, card_ids: Iterable[str]) -> dict[str, list[tuple[int, str]]]:
+        """Return, for each of ``card_ids`` with answers in the log, its (time in µs, rating name) pairs that
+        moved its schedule, oldest first (see :mod:`tutor.engine.store_history`)."""
+        from tutor.engine.store_history import scheduling_answers
+
+        return scheduling_answers(self._db, card_ids)
+
+    def start_drill(
+        self, *, started_us: int, deadline_us: int | None, decks: Sequence[str], tags: Sequence[str], seed: int
+    ) -> int:
+        """Record a drill that starts now and return its id."""
+        cursor = self._db.execute(
+            "INSERT INTO drill (started_us, deadline_us, decks, tags, seed) VALUES (?, ?, ?, ?, ?)",
+            (started_us, deadline_us, ",".join(decks), ",".join(tags), seed),
+        )
+        return int(cursor.lastrowid)
+
+    def finish_drill(self, drill_id: int, *, finished_us: int, moved_schedule: bool) -> None:
+        """Mark a drill finished, saying whether its answers moved the schedule."""
+        self._db.execute(
+            "UPDATE drill SET finished_us = ?, moved_schedule = ? WHERE id = ?",
+            (finished_us, int(moved_schedule), drill_id),
+        )
+
+    def put_setting(self, key: str, value: Any) -> None:
+        """Store a JSON-serialisable ``value`` under ``key`` (None deletes it)."""
+        if value is None:
+            self._db.execute("DELETE FROM setting WHERE key = ?", (key,))
+        else:
+            self._db.execute(
+                "INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (key, json.dumps(value, ensure_ascii=False))
+            )
+
+    # The collection: decks and their cards.
+
+    def put_deck(
+        self,
+        name: str,
+        *,
+        title: str,
+        origin: str,
+        cards: Sequence[Card],
+        source: str | None = None,
+        content_hash: str | None = None,
+        position: int | None = None,
+        take_from_other_decks: bool = False,
+    ) -> DeckChange:
+        """Create or replace deck ``name`` with exactly ``cards``, in that order, and return what changed.
+
+        A card keeps its id, state and history through changes of its text; a card no longer given leaves the
+        collection (text, tags and search entry deleted; its state and history stay, out of the queue). Every
+        card id must be new to the collection or already in this deck. The deck keeps its place when
+        ``position`` is None (a new deck goes last). With ``take_from_other_decks``, a card found in another deck
+        moves here (the corpus moved it) instead of being refused. This is how an importer writes a whole deck in one
+        transaction: an Anki importer calls it, then :meth:`append_review` and :meth:`put_card_state`.
+
+        Raises:
+            StoreError: a card id belongs to another deck of the collection.
+            ValueError: ``origin`` is not one of :data:`ORIGINS`.
+        """
+        if origin not in ORIGINS:
+            raise ValueError(f"unknown deck origin {origin!r}")
+        db = self._db
+        rows = db.execute("SELECT position FROM deck WHERE name = ?", (name,)).fetchall()
+        if position is None:
+            if rows:
+                position = rows[0][0]
+            else:
+                position = db.execute("SELECT coalesce(max(position) + 1, 0) FROM deck").fetchone()[0]
+                position = max(position, 1000) if origin == "imported" else position
+        db.execute(
+            "INSERT INTO deck (name, title, origin, source, content_hash, position) VALUES (?,?,?,?,?,?) "
+            "ON CONFLICT (name) DO UPDATE SET title = excluded.title, origin = excluded.origin, "
+            "source = excluded.source, content_hash = excluded.content_hash, position = excluded.position",
+            (name, title, origin, source, content_hash, position),
+        )
+        old = {row[1]: row for row in db.execute(f"SELECT id, {_TEXT_ALL} FROM card_text WHERE deck = ?", (name,))}
+        given = [card.id for card in cards]
+        if len(set(given)) != len(given):
+            raise StoreError(f"deck {name!r}: two cards share an id")
+        taken = db.execute(
+            "SELECT card_id, deck FROM card_text WHERE card_id IN (SELECT value FROM json_each(?)) AND deck != ?",
+            (json.dumps([card_id for card_id in given if card_id not in old]), name),
+        ).fetchall()
+        if taken and not take_from_other_decks:
+            raise StoreError(f"card id {taken[0][0]!r} is already in deck {taken[0][1]!r}")
+        for card_id, _ in taken:
+            self._remove_text(db.execute(f"SELECT id, {_TEXT_ALL} FROM card_text WHERE card_id = ?", (card_id,)).fetchone())
+        kept = set(given)
+        removed = [row[1] for row in sorted(old.values(), key=lambda row: row[3]) if row[1] not in kept]
+        for card_id in removed:
+            self._remove_text(old[card_id])
+        added, changed, unchanged = [], [], []
+        base = position * DECK_STRIDE
+        # New cards go in with one statement per table: ids are given, not read back one insert at a time.
+        next_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM card_text").fetchone()[0]
+        new_text, new_fts, new_tags, placed = [], [], [], []
+        for index, card in enumerate(cards):
+            fields = _base_row(card, name, base + index)
+            previous = old.get(card.id)
+            if previous is not None and tuple(previous[1:12]) == fields:
+                unchanged.append(card.id)
+                continue
+            row, fts = _indexed(card, fields)
+            placed.append((card.id, name, base + index))
+            if previous is None:
+                added.append(card.id)
+                new_text.append((next_id, *row))
+                new_fts.append((next_id, *fts))
+                new_tags += [(tag, next_id) for tag in dict.fromkeys(card.tags)]
+                next_id += 1
+                continue
+            text_id = previous[0]
+            old_card = _card_from_row((previous[1], previous[2], *previous[4:12]))
+            (unchanged if old_card == card else changed).append(card.id)
+            db.execute(f"UPDATE card_text SET ({_TEXT_ALL}) = ({','.join('?' * 15)}) WHERE id = ?", (*row, text_id))
+            if _fts_values(old_card) != fts or old_card.tags != card.tags:
+                self._unindex(text_id, old_card)
+                db.execute("DELETE FROM card_tag WHERE text_id = ?", (text_id,))
+                self._index(text_id, card)
+        db.executemany(f"INSERT INTO card_text (id, {_TEXT_ALL}) VALUES ({','.join('?' * 16)})", new_text)
+        db.executemany("INSERT INTO card_fts (rowid, question, answer) VALUES (?, ?, ?)", new_fts)
+        db.executemany("INSERT INTO card_tag (tag, text_id) VALUES (?, ?)", new_tags)
+        db.executemany(
+            "INSERT INTO card (card_id, deck, position) VALUES (?, ?, ?) "
+            "ON CONFLICT (card_id) DO UPDATE SET deck = excluded.deck, position = excluded.position",
+            placed,
+        )
+        return DeckChange(tuple(added), tuple(changed), tuple(unchanged), tuple(removed))
+
+    def _index(self, text_id: int, card: Card) -> None:
+        question, answer = _fts_values(card)
+        self._db.execute("INSERT INTO card_fts (rowid, question, answer) VALUES (?, ?, ?)", (text_id, question, answer))
+        self._db.executemany(
+            "INSERT OR IGNORE INTO card_tag (tag, text_id) VALUES (?, ?)", ((tag, text_id) for tag in card.tags)
+        )
+
+    def _unindex(self, text_id: int, card: Card) -> None:
+        # A contentless FTS5 table forgets a row when given the tokens it was indexed with; TOKENS_VERSION
+        # guarantees they are the ones tokens() gives now (the index is rebuilt when it changes).
+        question, answer = _fts_values(card)
+        self._db.execute(
+            "INSERT INTO card_fts (card_fts, rowid, question, answer) VALUES ('delete', ?, ?, ?)",
+            (text_id, question, answer),
+        )
+
+    def _remove_text(self, row: Sequence[Any]) -> None:
+        """Delete a ``card_text`` row (``id`` then :data:`_TEXT_ALL`) with its index entries; keep the card's
+        state and history, out of the queue."""
+        text_id, card_id = row[0], row[1]
+        self._unindex(text_id, _card_from_row((row[1], row[2], *row[4:12])))
+        self._db.execute("DELETE FROM card_tag WHERE text_id = ?", (text_id,))
+        self._db.execute("DELETE FROM card_text WHERE id = ?", (text_id,))
+        self._db.execute("UPDATE card SET position = NULL WHERE card_id = ?", (card_id,))
+
+    def delete_deck(self, name: str) -> int:
+        """Remove deck ``name`` and its cards' text from the collection (their state and history stay) and
+        return how many cards it held (0 when there is no such deck)."""
+        rows = self._db.execute(f"SELECT id, {_TEXT_ALL} FROM card_text WHERE deck = ?", (name,)).fetchall()
+        for row in rows:
+            self._remove_text(row)
+        self._db.execute("DELETE FROM deck WHERE name = ?", (name,))
+        return len(rows)
+
+    def rebuild_search_index(self) -> None:
+        """Re-tokenise every card into the full-text index (after :data:`TOKENS_VERSION` changed)."""
+        self._db.execute("INSERT INTO card_fts (card_fts) VALUES ('delete-all')")
+        for text_id, *row in self._db.execute(f"SELECT id, {_TEXT_COLUMNS} FROM card_text").fetchall():
+            question, answer = _fts_values(_card_from_row(row))
+            self._db.execute(
+                "INSERT INTO card_fts (rowid, question, answer) VALUES (?, ?, ?)", (text_id, question, answer)
+            )
+        self.put_setting(_TOKENS_KEY, TOKENS_VERSION)
+
+
 class Store:
     """One open connection to the learner's database. Use :meth:`open`; close it (or use ``with``)."""
 
@@ -218,7 +627,7 @@ class Store:
         self.close()
 
     def read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """Run one query and return all its rows."""
+        """Run one query and return all its rows (for the modules beside the store: queue, stats)."""
         with self._lock:
             try:
                 return self._db.execute(sql, params).fetchall()
@@ -226,7 +635,7 @@ class Store:
                 raise _error(self.path, error) from None
 
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[Transaction]:
         """Run the block as one ``BEGIN IMMEDIATE`` transaction: committed at the end, rolled back on error."""
         with self._lock:
             try:
@@ -234,7 +643,7 @@ class Store:
             except sqlite3.Error as error:
                 raise _error(self.path, error) from None
             try:
-                yield self._db
+                yield Transaction(self, self._db)
                 self._db.execute("COMMIT")
             except sqlite3.Error as error:
                 self._rollback()
@@ -248,129 +657,225 @@ class Store:
         if self._db.in_transaction:
             self._db.execute("ROLLBACK")
 
-    def sync_library(self, entries: Sequence[tuple[str, str]]) -> None:
-        """Make the ``card`` table match the content: ``entries`` is (card id, deck) of every card in corpus order.
-
-        New content cards get a row (state new); cards that left the content keep their row and history with
-        no position, so the queue and stats leave them out. A fingerprint of the content skips the work when
-        nothing changed since the last open.
-        """
-        digest = hashlib.sha256()
-        for card_id, deck in entries:
-            digest.update(f"{card_id}\t{deck}\n".encode())
-        fingerprint = digest.hexdigest()
-        if self.setting(_LIBRARY_KEY) == fingerprint:
+    def ensure_search_index(self) -> None:
+        """Rebuild the full-text index when it was built with other tokens than :func:`tokens` gives now."""
+        if self.setting(_TOKENS_KEY) == TOKENS_VERSION:
             return
-        with self.write() as db:
-            current = {
-                card_id: (deck, position)
-                for card_id, deck, position in db.execute(
-                    "SELECT card_id, deck, position FROM card WHERE position IS NOT NULL"
-                )
-            }
-            wanted = {card_id: (deck, position) for position, (card_id, deck) in enumerate(entries)}
-            db.executemany(
-                "UPDATE card SET position = NULL WHERE card_id = ?",
-                ((card_id,) for card_id in current.keys() - wanted.keys()),
-            )
-            db.executemany(
-                "INSERT INTO card (card_id, deck, position) VALUES (?, ?, ?) "
-                "ON CONFLICT (card_id) DO UPDATE SET deck = excluded.deck, position = excluded.position",
-                (
-                    (card_id, deck, position)
-                    for card_id, (deck, position) in wanted.items()
-                    if current.get(card_id) != (deck, position)
-                ),
-            )
-            db.execute(
-                "INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (_LIBRARY_KEY, json.dumps(fingerprint))
-            )
+        with self.transaction() as tx:
+            if self.setting(_TOKENS_KEY) != TOKENS_VERSION:
+                tx.rebuild_search_index()
 
-    # Card state and the log. The ``db`` argument is the connection of an open write() block.
+    # The collection, read.
 
-    def card_state(self, card_id: str, db: sqlite3.Connection | None = None) -> CardState | None:
+    def decks(self) -> list[DeckSummary]:
+        """Return every deck of the collection in order, with its number of cards."""
+        rows = self.read(
+            "SELECT d.name, d.title, d.origin, (SELECT count(*) FROM card_text t WHERE t.deck = d.name), d.source, "
+            "d.content_hash, d.position FROM deck d ORDER BY d.position, d.name"
+        )
+        return [DeckSummary(*row) for row in rows]
+
+    def deck(self, name: str) -> DeckSummary | None:
+        """Return deck ``name``, or None when the collection has no such deck."""
+        rows = self.read(
+            "SELECT d.name, d.title, d.origin, (SELECT count(*) FROM card_text t WHERE t.deck = d.name), d.source, "
+            "d.content_hash, d.position FROM deck d WHERE d.name = ?",
+            (name,),
+        )
+        return DeckSummary(*rows[0]) if rows else None
+
+    def card_count(self, decks: Sequence[str] | None = None) -> int:
+        """Return how many cards the collection (or the decks named) holds."""
+        if decks:
+            return int(self.read(f"SELECT count(*) FROM card_text WHERE deck IN {_in(decks)}", decks)[0][0])
+        return int(self.read("SELECT count(*) FROM card_text")[0][0])
+
+    def card(self, card_id: str) -> Card | None:
+        """Return the card ``card_id`` of the collection, or None."""
+        rows = self.read(f"SELECT {_TEXT_COLUMNS} FROM card_text WHERE card_id = ?", (card_id,))
+        return _card_from_row(rows[0]) if rows else None
+
+    def cards(self, card_ids: Sequence[str]) -> dict[str, Card]:
+        """Return the cards of the collection among ``card_ids``, by id (unknown ids are left out)."""
+        rows = self.read(
+            f"SELECT {_TEXT_COLUMNS} FROM card_text WHERE card_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(card_ids)),),
+        )
+        return {row[0]: _card_from_row(row) for row in rows}
+
+    def decks_of(self, card_ids: Sequence[str]) -> dict[str, str]:
+        """Return the deck of each collection card among ``card_ids``, by id (unknown ids are left out)."""
+        rows = self.read(
+            "SELECT card_id, deck FROM card_text WHERE card_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(card_ids)),),
+        )
+        return dict(rows)
+
+    def card_deck(self, card_id: str) -> str | None:
+        """Return the deck of collection card ``card_id``, or None."""
+        rows = self.read("SELECT deck FROM card_text WHERE card_id = ?", (card_id,))
+        return rows[0][0] if rows else None
+
+    def select(
+        self,
+        *,
+        decks: Sequence[str] | None = None,
+        tags: Sequence[str] | None = None,
+        limit: int | None = None,
+    ) -> list[Card]:
+        """Return the cards of the named decks (all when none) with any of the tags (all when none), in order;
+        the first ``limit`` of them when given."""
+        where, params = [], []
+        if decks:
+            where.append(f"t.deck IN {_in(decks)}")
+            params += list(decks)
+        if tags:
+            where.append(f"t.id IN (SELECT text_id FROM card_tag WHERE tag IN {_in(tags)})")
+            params += list(tags)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        columns = ", ".join(f"t.{column.strip()}" for column in _TEXT_COLUMNS.split(","))
+        rows = self.read(
+            f"SELECT {columns} FROM card_text t {clause} ORDER BY t.position LIMIT ?", [*params, limit or -1]
+        )
+        return [_card_from_row(row) for row in rows]
+
+    def card_decks(
+        self, *, decks: Sequence[str] | None = None, tags: Sequence[str] | None = None
+    ) -> list[tuple[str, str]]:
+        """Return (id, deck) of the cards :meth:`select` would return, without reading the cards' text."""
+        where, params = [], []
+        if decks:
+            where.append(f"deck IN {_in(decks)}")
+            params += list(decks)
+        if tags:
+            where.append(f"id IN (SELECT text_id FROM card_tag WHERE tag IN {_in(tags)})")
+            params += list(tags)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        return [(row[0], row[1]) for row in self.read(f"SELECT card_id, deck FROM card_text {clause} ORDER BY position", params)]
+
+    def headlines(self, card_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """Return the deck and question of each card among ``card_ids`` (lists that show no answers)."""
+        rows = self.read(
+            "SELECT card_id, deck, question FROM card_text WHERE card_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(card_ids)),),
+        )
+        return {card_id: (deck, question) for card_id, deck, question in rows}
+
+    def imported_decks_with_source(self, file_name: str) -> list[str]:
+        """Return the imported decks holding a card that came from a file named ``file_name``."""
+        rows = self.read(
+            "SELECT DISTINCT t.deck FROM card_text t JOIN deck d ON d.name = t.deck "
+            "WHERE d.origin = 'imported' AND t.source_file = ? ORDER BY t.deck",
+            (file_name,),
+        )
+        return [row[0] for row in rows]
+
+    def tag_counts(self) -> dict[str, int]:
+        """Return how many cards carry each tag, by tag."""
+        return dict(self.read("SELECT tag, count(*) FROM card_tag GROUP BY tag ORDER BY tag"))
+
+    def search(self, query: str, *, decks: Sequence[str] | None = None, limit: int | None = None) -> list[tuple[str, float]]:
+        """Return (card id, score) of the cards matching ``query``, best first (ties in collection order).
+
+        The same ranking as :class:`tutor.questions.search.SearchIndex` (BM25F over question and answer, the
+        half-of-the-terms rule, the phrase bonus), on the FTS5 index: the term occurrences of each card come
+        from the index (fts5vocab), lengths and the normalised text from ``card_text``, so no card is
+        tokenised at query time. FTS5's own ``bm25()`` is not used: it normalises both fields by one length,
+        which ranks a long answer mentioning a word above a short question about it.
+        """
+        terms = ranking.query_terms(query)
+        if not terms:
+            return []
+        counts: dict[int, tuple[Counter, Counter]] = {}
+        for term in terms:
+            for doc, column, hits in self.read(
+                "SELECT doc, col, count(*) FROM card_fts_terms WHERE term = ? GROUP BY doc, col", (term,)
+            ):
+                question, answer = counts.setdefault(doc, (Counter(), Counter()))
+                (question if column == "question" else answer)[term] = hits
+        if not counts:
+            return []
+        phrase = ranking.query_phrase(query)
+        scope, params = "", []
+        if decks:
+            scope = f" AND deck IN {_in(decks)}"
+            params = list(decks)
+        rows = self.read(
+            "SELECT id, card_id, question_terms, answer_terms, length(question_norm), instr(question_norm, ?) > 0, "
+            "instr(answer_norm, ?) > 0 FROM card_text WHERE id IN (SELECT value FROM json_each(?))" + scope
+            + " ORDER BY position",
+            (phrase, phrase, json.dumps(list(counts)), *params),
+        )
+        where = f"WHERE deck IN {_in(decks)}" if decks else ""
+        total, question_sum, answer_sum = self.read(
+            f"SELECT count(*), sum(question_terms), sum(answer_terms) FROM card_text {where}", params
+        )[0]
+        if not total:
+            return []
+        frequency = Counter(term for row in rows for term in set(counts[row[0]][0]) | set(counts[row[0]][1]))
+        idf = {term: ranking.inverse_frequency(total, frequency[term]) for term in terms}
+        averages = (question_sum / total, answer_sum / total)
+        hits = []
+        for text_id, card_id, question_length, answer_length, question_chars, in_question, in_answer in rows:
+            question, answer = counts[text_id]
+            candidate = ranking.Candidate(
+                question_counts=question,
+                answer_counts=answer,
+                question_length=question_length,
+                answer_length=answer_length,
+                question_chars=question_chars,
+                phrase_in_question=bool(in_question),
+                phrase_in_answer=bool(in_answer),
+            )
+            value = ranking.score(candidate, terms, idf, averages, phrase)
+            if value is not None:
+                hits.append((card_id, value))
+        hits.sort(key=lambda hit: -hit[1])
+        return hits[:limit] if limit else hits
+
+    # Card state and the log.
+
+    def card_state(self, card_id: str) -> CardState | None:
         """Return the stored state of ``card_id``, or None when the database has never seen the card."""
-        sql = f"SELECT {_STATE_COLUMNS} FROM card WHERE card_id = ?"
-        rows = db.execute(sql, (card_id,)).fetchall() if db is not None else self.read(sql, (card_id,))
+        rows = self.read(f"SELECT {_STATE_COLUMNS} FROM card WHERE card_id = ?", (card_id,))
         return state_from_row(rows[0]) if rows else None
 
-    @staticmethod
-    def put_card_state(db: sqlite3.Connection, state: CardState, deck: str) -> None:
-        """Store the state of a card (its deck and position are kept; ``deck`` is for a card not yet synced)."""
-        db.execute(
-            f"INSERT INTO card (deck, {_STATE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
-            "ON CONFLICT (card_id) DO UPDATE SET state = excluded.state, step = excluded.step, "
-            "stability = excluded.stability, difficulty = excluded.difficulty, due_us = excluded.due_us, "
-            "last_review_us = excluded.last_review_us, reps = excluded.reps, lapses = excluded.lapses, "
-            "suspended = excluded.suspended",
-            (deck, *_state_row(state)),
-        )
+    def drill_weights_input(self) -> dict[str, tuple[int, float | None, int | None, int, int]]:
+        """Return (state, stability, last review µs, lapses, suspended) of every collection card ever rated or
+        suspended, by id: what drill weights need, in one query."""
+        return {
+            row[0]: row[1:]
+            for row in self.read(
+                "SELECT card_id, state, stability, last_review_us, lapses, suspended FROM card "
+                "WHERE position IS NOT NULL AND (state > 0 OR suspended = 1)"
+            )
+        }
 
-    @staticmethod
-    def append_review(
-        db: sqlite3.Connection,
-        *,
-        card_id: str,
-        rating: str,
-        reviewed_us: int,
-        duration_ms: int | None,
-        mode: str,
-        state_before: str,
-        drill_id: int | None = None,
-        score: float | None = None,
-        undo_state: CardState | None = None,
-        undoable: bool = False,
-    ) -> int:
-        """Append one answer to the log and return its id.
-
-        With ``undoable``, ``undo_state`` is what undo restores (None: the card had no stored state).
-        """
-        if mode not in MODES:
-            raise ValueError(f"unknown mode {mode!r}")
-        undo = None
-        if undoable:
-            undo = json.dumps(undo_state.to_dict() if undo_state is not None else None)
-        cursor = db.execute(
-            "INSERT INTO review_log (card_id, rating, reviewed_us, duration_ms, mode, state_before, drill_id, "
-            "score, undo_state) VALUES (?,?,?,?,?,?,?,?,?)",
-            (
-                card_id,
-                RATINGS.index(rating) + 1,
-                reviewed_us,
-                duration_ms,
-                mode,
-                STATES.index(state_before),
-                drill_id,
-                score,
-                undo,
-            ),
-        )
-        return int(cursor.lastrowid)
+    def answers_since(self, since_us: int) -> int:
+        """Return how many answers (reviews and drills) were logged at or after ``since_us``."""
+        return int(self.read("SELECT count(*) FROM review_log WHERE reviewed_us >= ?", (since_us,))[0][0])
 
     def undo_review(self, log_id: int) -> str | None:
         """Delete the review-mode rating ``log_id`` and restore the card's state from before it.
 
         Returns the card id, or None when the rating is gone or the card has moved since (nothing is changed).
         """
-        with self.write() as db:
-            rows = db.execute(
+        with self.transaction() as tx:
+            rows = self.read(
                 "SELECT card_id, reviewed_us, undo_state FROM review_log WHERE id = ? AND undo_state IS NOT NULL",
                 (log_id,),
-            ).fetchall()
+            )
             if not rows:
                 return None
             card_id, reviewed_us, undo_state = rows[0]
-            current = self.card_state(card_id, db)
+            current = self.card_state(card_id)
             if current is None or current.last_review is None or to_us(current.last_review) != reviewed_us:
                 return None
-            db.execute("DELETE FROM review_log WHERE id = ?", (log_id,))
+            self._db.execute("DELETE FROM review_log WHERE id = ?", (log_id,))
             before = json.loads(undo_state)
             restored = CardState.from_dict(before) if before is not None else CardState(card_id)
             # Suspension is not part of a rating: keep whatever it is now.
-            db.execute(
-                f"UPDATE card SET ({_STATE_COLUMNS}) = (?,?,?,?,?,?,?,?,?,?) WHERE card_id = ?",
-                (*_state_row(replace(restored, suspended=current.suspended)), card_id),
-            )
+            tx.put_card_state(replace(restored, suspended=current.suspended))
             return card_id
 
     def history(self, card_id: str) -> list[ReviewRecord]:
@@ -380,10 +885,12 @@ class Store:
         )
         return [_record_from_row(row) for row in rows]
 
-    def records(self, sql_where: str = "", params: Sequence[Any] = ()) -> list[ReviewRecord]:
-        """Return log records matching an optional ``WHERE`` clause, in log order."""
-        where = f"WHERE {sql_where}" if sql_where else ""
-        rows = self.read(f"SELECT {_LOG_COLUMNS} FROM review_log {where} ORDER BY id", params)
+    def schedule_records(self) -> list[ReviewRecord]:
+        """Return the answers that moved the schedule (reviews, and drills that moved it), in log order."""
+        rows = self.read(
+            f"SELECT {_LOG_COLUMNS} FROM review_log WHERE mode = 'review' "
+            "OR drill_id IN (SELECT id FROM drill WHERE moved_schedule = 1) ORDER BY id"
+        )
         return [_record_from_row(row) for row in rows]
 
     def setting(self, key: str) -> Any:
@@ -393,11 +900,8 @@ class Store:
 
     def put_setting(self, key: str, value: Any) -> None:
         """Store a JSON-serialisable ``value`` under ``key`` (None deletes it)."""
-        with self.write() as db:
-            if value is None:
-                db.execute("DELETE FROM setting WHERE key = ?", (key,))
-            else:
-                db.execute("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (key, json.dumps(value)))
+        with self.transaction() as tx:
+            tx.put_setting(key, value)
 
     # Exams and the daily limits (tutor.engine.exam_book, tutor.engine.study).
 

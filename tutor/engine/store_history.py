@@ -1,7 +1,7 @@
 """The store's queries for imported review histories: which answers of a card the log already holds.
 
-Owned by the store (it runs SQL on the store's connection, inside a ``Store.write()`` block); kept apart from
-``store.py`` because only the importer of review histories needs it.
+Owned by the store (it runs SQL on the store's connection, called by ``Transaction.scheduling_answers``); kept
+apart from ``store.py`` because only the importer of review histories needs it.
 """
 
 import sqlite3

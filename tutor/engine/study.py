@@ -1,12 +1,11 @@
-"""The one object the app and the command line study through: a learner's data directory over a library.
+"""The one object the app and the command line study through: a learner's data directory and its collection.
 
-:class:`Study` ties the store, the scheduler, the queue, drills, stats and the optimizer together; screens and
-commands call it and draw what it returns. Every method reads the time from :func:`tutor.clock.now`, so
-``TUTOR_NOW`` replays a schedule.
+:class:`Study` ties the collection, the scheduler, the queue, drills, stats and the optimizer together; screens
+and commands call it and draw what it returns. It runs no SQL: it asks the store. Every method reads the time from
+:func:`tutor.clock.now`, so ``TUTOR_NOW`` replays a schedule.
 """
 
 import random
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
@@ -16,6 +15,7 @@ from typing import Any
 from tutor.clock import now
 from tutor.engine import scheduling
 from tutor.engine.days import day_start, from_us, to_us
+from tutor.engine.collection import Collection, open_collection
 from tutor.engine.drill import Drill, pick_weighted, weakness
 from tutor.engine.exam_book import ExamBook
 from tutor.engine.history import HistoryImport, PastReview, import_history
@@ -24,8 +24,8 @@ from tutor.engine.queue import DeckCounts, QueueEntry, build_queue, deck_counts
 from tutor.engine.records import STATES, CardState, ReviewRecord
 from tutor.engine.settings import DECK_RETENTION_PREFIX, StudySettings, apply_text
 from tutor.engine.stats import Stats, compute_stats
-from tutor.engine.store import Store
-from tutor.errors import BadInputError
+from tutor.engine.store import Store, Transaction
+from tutor.errors import BadInputError, UnknownCardError
 from tutor.questions.card import Card
 from tutor.questions.library import Library
 
@@ -33,38 +33,38 @@ _SETTINGS_KEY = "settings"
 
 
 class Study:
-    """A learner's study over a library. Open with :meth:`open`; close it, or use it as a context manager."""
+    """A learner's study over their collection. Open with :meth:`open`; close it, or use it as a context manager."""
 
-    def __init__(self, store: Store, library: Library, tz: tzinfo | None) -> None:
-        self._store = store
-        self.library = library
+    def __init__(self, collection: Collection, tz: tzinfo | None) -> None:
+        self.collection = collection
         """The decks and cards studied."""
+        self._store: Store = collection.store
         self._tz = tz
         self._undo: list[int] = []
-        self.exams = ExamBook(store, library, lambda: self.settings, tz)
+        self.exams = ExamBook(self._store, collection, lambda: self.settings, tz)
         """The learner's exams: readiness, plans, and the scheduling towards them."""
 
     @classmethod
-    def open(cls, data_dir: Path, library: Library, *, tz: tzinfo | None = None) -> "Study":
-        """Open the learner's database in ``data_dir`` (creating it when needed) over ``library``.
+    def open(cls, data_dir: Path, library: Library | None = None, *, tz: tzinfo | None = None) -> "Study":
+        """Open the learner's collection in ``data_dir`` (creating it when needed).
 
         Args:
+            library: decks to study instead of the packaged corpus and the learner's decks (tests).
             tz: the learner's time zone for day boundaries (None: the system's local time zone).
 
         Raises:
             StoreError: the database is not tutor's, is corrupt, or cannot be written.
         """
-        store = Store.open(Path(data_dir))
-        try:
-            store.sync_library([(card.id, card.deck) for card in library.cards])
-        except BaseException:
-            store.close()
-            raise
-        return cls(store, library, tz)
+        return cls(open_collection(Path(data_dir), library), tz)
+
+    @property
+    def library(self) -> Collection:
+        """The collection, under the name screens written for a loaded library use."""
+        return self.collection
 
     def close(self) -> None:
         """Close the database (every rating is already on disk)."""
-        self._store.close()
+        self.collection.close()
 
     def __enter__(self) -> "Study":
         return self
@@ -117,7 +117,7 @@ class Study:
         Raises:
             UnknownDeckError: no deck has that name.
         """
-        self.library.deck(deck)
+        self.collection.deck(deck)
         settings = self.settings.with_deck_retention(deck, retention)
         self._store.put_setting(_SETTINGS_KEY, settings.to_dict())
         return settings
@@ -128,24 +128,30 @@ class Study:
         """Return the content card ``card_id``.
 
         Raises:
-            UnknownCardError: no card of the library has that id.
+            UnknownCardError: no card of the collection has that id.
         """
-        return self.library.card(card_id)
+        return self.collection.card(card_id)
 
     def card_state(self, card_id: str) -> CardState:
         """Return the scheduling state of ``card_id`` (also of a card that has left the content).
 
         Raises:
-            UnknownCardError: the card is neither in the library nor in the database.
+            UnknownCardError: the card is neither in the collection nor in the database.
         """
         state = self._store.card_state(card_id)
         if state is None:
-            self.card(card_id)
+            self._deck_of(card_id)
             state = CardState(card_id)
         return self._with_leech_threshold(state)
 
     def _with_leech_threshold(self, state: CardState) -> CardState:
         return replace(state, leech_at=self.settings.leech_threshold)
+
+    def _deck_of(self, card_id: str) -> str:
+        deck = self._store.card_deck(card_id)
+        if deck is None:
+            raise UnknownCardError(f"unknown card id {card_id!r} (see `tutor list` for ids)")
+        return deck
 
     def history(self, card_id: str) -> list[ReviewRecord]:
         """Return every logged answer to ``card_id``, oldest first (kept after the card leaves the content)."""
@@ -158,9 +164,12 @@ class Study:
         """Add answers given elsewhere (an Anki package) to the log and rebuild their cards' FSRS state.
 
         Raises:
-            UnknownCardError: a review is of a card the library does not have.
+            UnknownCardError: a review is of a card the collection does not have.
         """
-        decks = {review.card_id: self.card(review.card_id).deck for review in reviews}
+        decks = self._store.decks_of([review.card_id for review in reviews])
+        for review in reviews:
+            if review.card_id not in decks:
+                raise UnknownCardError(f"unknown card id {review.card_id!r} (see `tutor list` for ids)")
         return import_history(self._store, reviews, decks=decks, settings=self.settings)
 
     def _day_start(self, moment: datetime, settings: StudySettings) -> datetime:
@@ -175,8 +184,7 @@ class Study:
         Raises:
             UnknownDeckError: a deck name is unknown.
         """
-        for name in decks or ():
-            self.library.deck(name)
+        self.collection.check_decks(decks)
         moment = now()
         settings = self.settings
         start = self._day_start(moment, settings)
@@ -186,7 +194,6 @@ class Study:
             now=moment,
             day_start=start,
             new_per_day=new_limit,
-            known=self.library.by_id,
             decks=decks,
         )
         reviews_left = max(0, settings.max_reviews_per_day - self._store.review_cards_rated_since(to_us(start)))
@@ -198,7 +205,8 @@ class Study:
                 kept.append(entry)
                 reviews_left -= entry.kind == "review"
         # The exams' unseen cards first, in the room the limit leaves (as many new cards as before).
-        allowed = [card_id for card_id in exam_first if not decks or self.library.by_id[card_id].deck in decks]
+        exam_decks = self._store.decks_of(exam_first) if decks else {}
+        allowed = [card_id for card_id in exam_first if not decks or exam_decks.get(card_id) in decks]
         chosen = list(dict.fromkeys([*allowed, *fresh]))[: len(fresh)]
         return kept + [QueueEntry(card_id, "new", moment) for card_id in chosen]
 
@@ -207,29 +215,28 @@ class Study:
 
         The preview is exact: rating the card now gives the interval shown (the fuzz is seeded per card).
         """
-        card = self.card(card_id)
-        return scheduling.preview(self._scheduler(card.deck), self.card_state(card_id), now())
+        return scheduling.preview(self._scheduler(self._deck_of(card_id)), self.card_state(card_id), now())
 
     def rate(self, card_id: str, rating: str, *, duration_ms: int | None = None) -> CardState:
         """Record a review of ``card_id`` now and return its new state; durable when this returns.
 
         Raises:
-            UnknownCardError: no card of the library has that id.
+            UnknownCardError: no card of the collection has that id.
             BadInputError: not a rating, or a negative duration.
         """
         card = self.card(card_id)
+        deck = card.deck
         name = scheduling.parse_rating(rating)
         if duration_ms is not None and duration_ms < 0:
             raise BadInputError(f"an answer cannot take a negative time ({duration_ms} ms)")
         at = now()
-        scheduler = self._scheduler(card.deck)
-        with self._store.write() as db:
-            before = self._store.card_state(card_id, db)
+        scheduler = self._scheduler(deck)
+        with self._store.transaction() as tx:
+            before = tx.card_state(card_id)
             current = before or CardState(card_id)
             after = self.exams.schedule(scheduler, card, scheduling.review(scheduler, current, name, at), at)
-            self._store.put_card_state(db, after, card.deck)
-            log_id = self._store.append_review(
-                db,
+            tx.put_card_state(after, deck)
+            log_id = tx.append_review(
                 card_id=card_id,
                 rating=name,
                 reviewed_us=to_us(at),
@@ -263,10 +270,10 @@ class Study:
         return self._set_suspended(card_id, False)
 
     def _set_suspended(self, card_id: str, suspended: bool) -> CardState:
-        self.card(card_id)
-        with self._store.write() as db:
-            state = replace(self._store.card_state(card_id, db) or CardState(card_id), suspended=suspended)
-            self._store.put_card_state(db, state, self.library.by_id[card_id].deck)
+        deck = self._deck_of(card_id)
+        with self._store.transaction() as tx:
+            state = replace(tx.card_state(card_id) or CardState(card_id), suspended=suspended)
+            tx.put_card_state(state, deck)
         return self._with_leech_threshold(state)
 
     def deck_counts(self) -> dict[str, DeckCounts]:
@@ -282,8 +289,7 @@ class Study:
 
     def reviews_today(self) -> int:
         """Return how many answers (reviews and drills) were given since the study day began."""
-        since = to_us(self._day_start(now(), self.settings))
-        return int(self._store.read("SELECT count(*) FROM review_log WHERE reviewed_us >= ?", (since,))[0][0])
+        return self._store.answers_since(to_us(self._day_start(now(), self.settings)))
 
     # Drills
 
@@ -317,66 +323,59 @@ class Study:
         if exam is not None:
             held = self.exams.get(exam)
             decks, tags = list(held.decks) or None, list(held.tags) or None
-        candidates = self.library.select(decks=decks, tags=tags)
+        self.collection.check_decks(decks)
+        # Ids and decks only: the text of the few cards drawn is read at the end.
+        candidates = self._store.card_decks(decks=decks, tags=tags)
         moment = now()
         # What the weights need, of every card ever rated or suspended: one query, no per-card state objects.
-        touched = {
-            row[0]: row[1:]
-            for row in self._store.read(
-                "SELECT card_id, state, stability, last_review_us, lapses, suspended FROM card "
-                "WHERE position IS NOT NULL AND (state > 0 OR suspended = 1)"
-            )
-        }
-        candidates = [card for card in candidates if not (card.id in touched and touched[card.id][4])]
+        touched = self._store.drill_weights_input()
+        candidates = [(card_id, deck) for card_id, deck in candidates if not (card_id in touched and touched[card_id][4])]
         if not candidates:
             raise BadInputError("no card to drill: no unsuspended card has the decks and tags asked for")
         if seed is None:
             seed = random.SystemRandom().randrange(2**31)
         settings = self.settings
-        schedulers = {deck: scheduling.make_scheduler(settings, deck) for deck in {card.deck for card in candidates}}
+        schedulers = {deck: scheduling.make_scheduler(settings, deck) for deck in {deck for _, deck in candidates}}
         weights = []
-        for card in candidates:
-            state, stability, last_us, lapses, _ = touched.get(card.id, (0, None, None, 0, 0))
+        for card_id, deck in candidates:
+            state, stability, last_us, lapses, _ = touched.get(card_id, (0, None, None, 0, 0))
             recall = 0.0
             if state:
-                recall = scheduling.recall_probability(schedulers[card.deck], stability, from_us(last_us), moment)
+                recall = scheduling.recall_probability(schedulers[deck], stability, from_us(last_us), moment)
             weights.append(weakness(STATES[state], lapses, recall))
-        chosen = pick_weighted([card.id for card in candidates], weights, count, random.Random(seed))
+        chosen = pick_weighted([card_id for card_id, _ in candidates], weights, count, random.Random(seed))
         if exam is not None:
             chosen = [card.id for card in self.exams.weakest(exam, count)]
         deadline = moment + timedelta(minutes=minutes) if minutes is not None else None
-        with self._store.write() as db:
-            cursor = db.execute(
-                "INSERT INTO drill (started_us, deadline_us, decks, tags, seed) VALUES (?, ?, ?, ?, ?)",
-                (
-                    to_us(moment),
-                    to_us(deadline) if deadline is not None else None,
-                    ",".join(decks or ()),
-                    ",".join(tags or ()),
-                    seed,
-                ),
+        with self._store.transaction() as tx:
+            drill_id = tx.start_drill(
+                started_us=to_us(moment),
+                deadline_us=to_us(deadline) if deadline is not None else None,
+                decks=decks or (),
+                tags=tags or (),
+                seed=seed,
             )
-            drill_id = int(cursor.lastrowid)
+        cards = self._store.cards(chosen)
         return Drill(
             self._store,
             drill_id,
-            [self.library.by_id[card_id] for card_id in chosen],
+            [cards[card_id] for card_id in chosen],
             moment,
             deadline,
             self._apply_drill,
         )
 
-    def _apply_drill(self, db: sqlite3.Connection, answers: list[tuple[Card, str, datetime]]) -> None:
+    def _apply_drill(self, tx: Transaction, answers: list[tuple[Card, str, datetime]]) -> None:
         """Move the schedule of drilled cards by their grades, at the time each answer was given."""
         settings = self.settings
         for card, rating, at in answers:
-            current = self._store.card_state(card.id, db) or CardState(card.id)
+            current = tx.card_state(card.id) or CardState(card.id)
             # A card reviewed after the drill answer already has a newer schedule.
             if current.last_review is not None and current.last_review > at:
                 continue
             scheduler = scheduling.make_scheduler(settings, card.deck)
             after = self.exams.schedule(scheduler, card, scheduling.review(scheduler, current, rating, at), at)
-            self._store.put_card_state(db, after, card.deck)
+            tx.put_card_state(after, card.deck)
 
     # Statistics and optimization
 
@@ -395,10 +394,7 @@ class Study:
     def optimize(self) -> OptimizeResult:
         """Fit personal FSRS parameters to the reviews that moved the schedule, when there are enough, and
         save them for the ratings to come; otherwise say how many reviews are still needed."""
-        records = self._store.records(
-            "mode = 'review' OR drill_id IN (SELECT id FROM drill WHERE moved_schedule = 1)"
-        )
-        result = fit_parameters(records)
+        result = fit_parameters(self._store.schedule_records())
         if result.optimized:
             self.update_settings(parameters=result.parameters)
         return result

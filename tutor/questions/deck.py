@@ -39,8 +39,9 @@ from tutor.errors import DeckError
 from tutor.questions.card import Card
 from tutor.questions.files import MEGABYTE, UnreadableFileError, read_regular_file
 
-DECK_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-"""Deck names are short, lower-case and safe as file names."""
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+DECK_NAME = re.compile(rf"^[a-z0-9{_CJK}][a-z0-9{_CJK}_-]{{0,63}}$")
+"""Deck names are short: lower-case Latin letters, digits and CJK characters (``我的笔记``), ``-`` and ``_``."""
 
 MAX_DECK_BYTES = 64 * MEGABYTE
 """The largest deck file loaded: an imported deck holds at most a 20 MB note file, plus YAML's quoting."""
@@ -273,7 +274,7 @@ def parse_deck(text: str, path: Path, *, user: bool = False) -> Deck:
         name_node = items["deck"][1]
         if not (isinstance(name_node, yaml.ScalarNode) and DECK_NAME.match(str(name_node.value))):
             raise DeckError(
-                f"{_where(path, name_node)}: deck name must be lower-case letters, digits, '-' or '_'"
+                f"{_where(path, name_node)}: deck name must be lower-case letters (Latin or Chinese), digits, '-' or '_'"
             )
         cards_node = items["cards"][1]
         _expect(path, cards_node, yaml.SequenceNode, "cards")

@@ -1,20 +1,16 @@
-"""All the decks a learner can study: the packaged corpus and the learner's imported decks."""
+"""Decks loaded from files: the packaged corpus (which the store syncs from), and decks of one's own (tests).
+
+The learner's collection itself lives in the store (:mod:`tutor.engine.collection`); a :class:`Library` is what
+is read from YAML files before it goes there."""
 
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 
 from tutor.errors import DeckError, UnknownCardError, UnknownDeckError
-from tutor.locations import user_decks_dir
+from tutor.locations import packaged_deck_paths
 from tutor.questions.card import Card
 from tutor.questions.deck import Deck, load_deck
-
-
-def packaged_deck_paths() -> list[Path]:
-    """Return the deck files shipped in the package (``content/*.yaml``), sorted by name."""
-    root = resources.files("tutor.content")
-    return sorted(Path(str(entry)) for entry in root.iterdir() if entry.name.endswith(".yaml"))
 
 
 @dataclass(frozen=True)
@@ -92,11 +88,3 @@ def load_library(user_decks: Path | None = None) -> Library:
             ids[card.id] = deck
     return Library(decks=tuple(decks))
 
-
-def learner_library(data_dir: Path) -> Library:
-    """Load the packaged decks and the learner's imported decks of data directory ``data_dir``.
-
-    Raises:
-        DeckError: as :func:`load_library`.
-    """
-    return load_library(user_decks_dir(data_dir))

@@ -22,15 +22,88 @@ class SearchHit:
     """BM25F score, scaled by the share of the query's terms found and a bonus for the whole phrase."""
 
 
-def _query_terms(query: str) -> list[str]:
+def query_terms(query: str) -> list[str]:
+    """Return the distinct search terms of ``query`` (see :meth:`SearchIndex.search`)."""
     # Single CJK characters only count when the query has nothing longer: 梯度 should not match every 度.
     terms = tokens(query)
     longer = [term for term in terms if len(term) > 1]
     return list(dict.fromkeys(longer or terms))
 
 
-def _required(count: int) -> int:
+def query_phrase(query: str) -> str:
+    """Return the whole query as written, in the normal form the phrase bonus looks for."""
+    return normalize(query).strip()
+
+
+def required_terms(count: int) -> int:
+    """Return how many of a query's ``count`` terms a card must contain to match."""
     return count if count <= 2 else math.ceil(count / 2)
+
+
+def field_length(text_tokens: list[str]) -> int:
+    """Return the length BM25F normalises a field by: its number of tokens (at least 1)."""
+    return len(text_tokens) or 1
+
+
+def answer_text(card: Card) -> str:
+    """Return what the answer field of search holds: the answer with the card's tags and key points."""
+    return " ".join((card.answer, *card.tags, *card.key_points))
+
+
+def inverse_frequency(total: int, frequency: int) -> float:
+    """Return the BM25 idf of a term found in ``frequency`` of ``total`` cards."""
+    return math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """What scoring needs of one card that holds some of a query's terms."""
+
+    question_counts: dict[str, int]
+    """Occurrences of each query term in the question."""
+    answer_counts: dict[str, int]
+    """Occurrences of each query term in the answer field (answer, tags, key points)."""
+    question_length: int
+    """Tokens in the question (:func:`field_length`)."""
+    answer_length: int
+    """Tokens in the answer field."""
+    question_chars: int
+    """Characters of the normalised question."""
+    phrase_in_question: bool
+    """The whole query as written is in the normalised question."""
+    phrase_in_answer: bool
+    """The whole query as written is in the normalised answer."""
+
+
+def score(
+    candidate: Candidate,
+    terms: list[str],
+    idf: dict[str, float],
+    averages: tuple[float, float],
+    phrase: str,
+) -> float | None:
+    """Return the score of ``candidate`` for the query ``terms`` (None when it does not match).
+
+    ``idf`` is each term's inverse frequency and ``averages`` the mean question and answer lengths of the
+    cards searched. One definition for the in-memory :class:`SearchIndex` and the store's FTS5 search.
+    """
+    question, answer = candidate.question_counts, candidate.answer_counts
+    matched = [term for term in terms if question.get(term) or answer.get(term)]
+    if len(matched) < required_terms(len(terms)):
+        return None
+    total = 0.0
+    for term in matched:
+        weight = _QUESTION_WEIGHT * question.get(term, 0) / (
+            1 - _B + _B * candidate.question_length / averages[0]
+        )
+        weight += answer.get(term, 0) / (1 - _B + _B * candidate.answer_length / averages[1])
+        total += idf[term] * weight * (_K1 + 1) / (weight + _K1)
+    if candidate.phrase_in_question:
+        # the more of the question the phrase makes up, the more the card is about it
+        total *= 2 + 4 * len(phrase) / candidate.question_chars
+    elif candidate.phrase_in_answer:
+        total *= 1.3
+    return total * len(matched) / len(terms)
 
 
 @dataclass(frozen=True)
@@ -44,7 +117,7 @@ class _Field:
     @classmethod
     def of(cls, texts: list[str]) -> "_Field":
         counts = tuple(Counter(tokens(text)) for text in texts)
-        lengths = tuple(sum(count.values()) or 1 for count in counts)
+        lengths = tuple(sum(count.values()) or 1 for count in counts)  # field_length, without a second list
         return cls(counts=counts, lengths=lengths, average=sum(lengths) / max(len(lengths), 1))
 
 
@@ -63,7 +136,7 @@ class SearchIndex:
         return cls(
             cards=tuple(cards),
             _questions=_Field.of([card.question for card in cards]),
-            _answers=_Field.of([" ".join((card.answer, *card.tags, *card.key_points)) for card in cards]),
+            _answers=_Field.of([answer_text(card) for card in cards]),
         )
 
     def search(self, query: str, *, limit: int | None = None) -> list[SearchHit]:
@@ -74,35 +147,34 @@ class SearchIndex:
         梯度消失产生的原因). Each field is normalised by its length (BM25F), so a short question about the query
         ranks above a long answer that mentions it in passing; the whole query as written adds a bonus.
         """
-        terms = _query_terms(query)
+        terms = query_terms(query)
         if not terms:
             return []
         questions, answers = self._questions, self._answers
         frequency = Counter(
             term for q, a in zip(questions.counts, answers.counts) for term in terms if q[term] or a[term]
         )
-        phrase = normalize(query).strip()
+        idf = {term: inverse_frequency(len(self.cards), frequency[term]) for term in terms}
+        averages = (questions.average, answers.average)
+        phrase = query_phrase(query)
         hits = []
         for index, card in enumerate(self.cards):
             question, answer = questions.counts[index], answers.counts[index]
-            matched = [term for term in terms if question[term] or answer[term]]
-            if len(matched) < _required(len(terms)):
+            if not any(question[term] or answer[term] for term in terms):
                 continue
-            score = 0.0
-            for term in matched:
-                weight = _QUESTION_WEIGHT * question[term] / (
-                    1 - _B + _B * questions.lengths[index] / questions.average
-                )
-                weight += answer[term] / (1 - _B + _B * answers.lengths[index] / answers.average)
-                idf = math.log(1 + (len(self.cards) - frequency[term] + 0.5) / (frequency[term] + 0.5))
-                score += idf * weight * (_K1 + 1) / (weight + _K1)
             question_text = normalize(card.question)
-            if phrase in question_text:
-                # the more of the question the phrase makes up, the more the card is about it
-                score *= 2 + 4 * len(phrase) / len(question_text)
-            elif phrase in normalize(card.answer):
-                score *= 1.3
-            hits.append(SearchHit(card=card, score=score * len(matched) / len(terms)))
+            candidate = Candidate(
+                question_counts={term: question[term] for term in terms},
+                answer_counts={term: answer[term] for term in terms},
+                question_length=questions.lengths[index],
+                answer_length=answers.lengths[index],
+                question_chars=len(question_text),
+                phrase_in_question=phrase in question_text,
+                phrase_in_answer=phrase in normalize(card.answer),
+            )
+            value = score(candidate, terms, idf, averages, phrase)
+            if value is not None:
+                hits.append(SearchHit(card=card, score=value))
         hits.sort(key=lambda hit: -hit.score)
         return hits[:limit] if limit else hits
 

@@ -7,6 +7,9 @@ and grading start instantly and tolerate small differences in wording.
 import re
 import unicodedata
 
+TOKENS_VERSION = 1
+"""Bump when :func:`tokens` changes: the store rebuilds its full-text index, which holds these tokens."""
+
 _RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*|\d+(?:\.\d+)?")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 

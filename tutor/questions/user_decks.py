@@ -1,7 +1,6 @@
-"""The learner's decks: notes imported into deck files in the data directory, re-imported, and deleted.
+"""The learner's decks: how notes become cards of a deck, with stable ids and names, and how a re-import merges.
 
-A user deck is a YAML file ``<data dir>/decks/<name>.yaml`` in the format of the packaged decks, so the library
-loads it like any other deck. Three promises hold:
+Pure rules, no storage (the engine's :mod:`tutor.engine.importing` writes the result into the store):
 
 - **Stable ids.** A card's id is ``u-<deck>-<8 hex digits of the SHA-1 of its normalised question>``
   (NFKC, lower case, runs of white space as one space, trailing ``?``/``。``-style punctuation dropped). The
@@ -10,52 +9,55 @@ loads it like any other deck. Three promises hold:
   ``-2``, ``-3`` … on its later occurrences.
 - **Re-import by file.** A deck may gather several files (``--deck NAME`` on each). Importing a file touches
   the cards it holds and removes from the deck only the cards that came from a file of the same name and are
-  no longer in it; those are reported (their history stays in the engine's log). Tags, key points, demos and
-  errata added to a card by hand survive the update of its answer.
-- **All or nothing.** Every file is read and every deck computed and checked before anything is written; each
-  deck file is then written to a temporary file and moved into place with ``os.replace``.
+  no longer in it; those are reported (their history stays). Tags, key points, demos and errata added to a
+  card survive the update of its answer.
 
-Deck names default to the Markdown title (or the Anki ``#deck:`` header), else the file name, as a slug of
-ASCII letters, digits and ``-``. Chinese has no ASCII spelling without a pinyin dictionary (not a dependency),
-so a title with no Latin letter (``# 卷积神经网络``) falls back to the file name (``cnn-notes.md`` →
-``cnn-notes``), and a file name with none either (``笔记.md``) to ``notes-<8 hex digits of the title or
-name>``: stable across re-imports, and ``--deck NAME`` gives a friendlier one.
+Deck names come from the Markdown title (or the Anki ``#deck:`` header) or the file name, readable and the same
+on every re-import: first a Latin spelling, as a slug of lower-case ASCII letters and digits joined by ``-``
+(``# CNN Notes`` → ``cnn-notes``; a Chinese title in ``cnn-notes.md`` → ``cnn-notes``, easy to type after
+``--deck``); else the Chinese title or file name itself (``我的笔记.md`` → ``我的笔记``); a name with neither
+(``# !!!`` in ``___.md``) becomes ``notes-<8 hex digits of the title or name>``. A name too long is cut to 64
+characters ending in a digest of the whole, so two different titles never share a deck by accident.
 """
 
 import hashlib
-import os
 import re
-import tempfile
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
-from tutor.errors import BadInputError, NoteImportError, StoreError, UnknownDeckError
-from tutor.locations import user_decks_dir
+from tutor.errors import NoteImportError
 from tutor.questions.card import Card, Source
-from tutor.questions.deck import DECK_NAME, Deck, dump_deck, load_deck, parse_deck
+from tutor.questions.deck import DECK_NAME, Deck
 from tutor.questions.readers.note import NoteFile
 from tutor.questions.text import normalize
 
 USER_CARD_PREFIX = "u-"
 """Every imported card's id starts with this, so it can never collide with a packaged card (``c…``)."""
 
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+_CJK = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+_NOT_SLUG = re.compile(r"[^a-z0-9\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_NOT_LATIN = re.compile(r"[^a-z0-9]+")
 _TRAILING_PUNCTUATION = " ?!.:;。，,"
 
 
-def deck_slug(text: str) -> str:
-    """Return ``text`` as a deck name: lower-case ASCII letters and digits joined by ``-`` (may be empty)."""
-    slug = _NOT_SLUG.sub("-", normalize(text)).strip("-")
-    return slug[:64].rstrip("-")
+def deck_slug(text: str, *, cjk: bool = False) -> str:
+    """Return ``text`` as a deck name: lower-case ASCII letters, digits (and with ``cjk`` CJK characters)
+    joined by ``-`` (may be empty)."""
+    slug = (_NOT_SLUG if cjk else _NOT_LATIN).sub("-", normalize(text)).strip("-")
+    if len(slug) <= 64:
+        return slug
+    # Cut to fit, with a digest of the whole so two long titles that share a beginning stay two decks.
+    return f"{slug[:55].rstrip('-')}-{hashlib.sha1(slug.encode('utf-8')).hexdigest()[:8]}"
 
 
 def default_deck_name(notes: NoteFile) -> str:
     """Return the deck name for a file imported without ``--deck`` (see the module docstring)."""
-    for text in (notes.title, notes.path.stem):
-        slug = deck_slug(text or "")
-        if re.search(r"[a-z]", slug):
-            return slug
+    texts = (notes.title or "", notes.path.stem)
+    for cjk in (False, True):
+        for text in texts:
+            slug = deck_slug(text, cjk=cjk)
+            if re.search(_CJK if cjk else r"[a-z]", slug):
+                return slug
     digest = hashlib.sha1((notes.title or notes.path.stem).encode("utf-8")).hexdigest()
     return f"notes-{digest[:8]}"
 
@@ -104,27 +106,12 @@ class FileImport:
         }
 
 
-@dataclass(frozen=True)
-class ImportPlan:
-    """Everything an import will write, computed and checked before anything is written."""
+def cards_of(notes: NoteFile, deck: str, seen: dict[str, str]) -> list[Card]:
+    """Return the cards of a file for ``deck``; ``seen`` maps ids taken by earlier files of this run to where.
 
-    reports: tuple[FileImport, ...]
-    """One report per file, in the order the files were given."""
-    decks: tuple[Deck, ...]
-    """The new state of every deck the import touches, each with the ``path`` it is written to."""
-
-
-def _user_decks(data_dir: Path) -> tuple[set[str], dict[str, Deck]]:
-    """Return the packaged deck names and the learner's decks by name."""
-    from tutor.questions.library import learner_library
-
-    library = learner_library(data_dir)
-    packaged = {deck.name for deck in library.decks if not deck.user}
-    return packaged, {deck.name: deck for deck in library.decks if deck.user}
-
-
-def _cards_of(notes: NoteFile, deck: str, seen: dict[str, str]) -> list[Card]:
-    """Return the cards of a file for ``deck``; ``seen`` maps ids taken by earlier files of this run."""
+    Raises:
+        NoteImportError: a question of the file is already taken by another file of this run.
+    """
     cards = []
     occurrences: dict[str, int] = {}
     for note in notes.notes:
@@ -204,131 +191,40 @@ def merge_file(deck: Deck, notes: NoteFile, cards: list[Card]) -> tuple[Deck, Fi
     return merged, report
 
 
-def plan_import(paths: list[Path], *, data_dir: Path, deck: str | None = None) -> ImportPlan:
-    """Read every file and compute the decks an import would write; write nothing.
-
-    Args:
-        paths: the note files, in order; several may go to one deck.
-        data_dir: the learner's data directory.
-        deck: the deck for every file (``--deck``); by default each file's title or name.
+def check_deck_name(name: str) -> None:
+    """Refuse a ``--deck`` name that is not 1 to 64 letters (Latin or CJK), digits, '-' or '_'.
 
     Raises:
-        NoteImportError: a file is refused, a deck name is invalid or a packaged deck's, or one question comes
-            from two files of this run into one deck.
-        DeckError: an existing user deck file is malformed.
+        NoteImportError: the name is not valid.
     """
-    from tutor.questions.readers.detect import read_note_file  # the readers load markdownify when needed
-
-    if deck is not None and not DECK_NAME.match(deck):
+    if not DECK_NAME.match(name):
         raise NoteImportError(
-            f"deck name {deck!r} must be 1 to 64 lower-case letters, digits, '-' or '_', "
+            f"deck name {name!r} must be 1 to 64 lower-case letters (Latin or Chinese), digits, '-' or '_', "
             "starting with a letter or digit"
         )
-    files = [read_note_file(path) for path in paths]
-    packaged, existing = _user_decks(data_dir)
-    decks: dict[str, Deck] = {}
-    seen: dict[str, dict[str, str]] = {}
-    reports = []
-    for notes in files:
-        name = deck or default_deck_name(notes)
-        if name in packaged:
-            raise NoteImportError(
-                f"{notes.path}: deck name {name!r} is taken by a packaged deck; choose another with --deck NAME"
-            )
-        current = decks.get(name) or existing.get(name)
-        if current is None:
-            current = Deck(
-                name=name,
-                title=notes.title or notes.path.stem,
-                cards=(),
-                path=user_decks_dir(data_dir) / f"{name}.yaml",
-                user=True,
-            )
-        cards = _cards_of(notes, name, seen.setdefault(name, {}))
-        decks[name], report = merge_file(current, notes, cards)
-        reports.append(report)
-    for result in decks.values():
-        # What is written must load back as the same cards; a failure here is a bug, caught before writing.
-        loaded = parse_deck(dump_deck(result), result.path, user=True)
-        if loaded.cards != result.cards:
-            raise NoteImportError(f"{result.path}: the deck would not load back as written; nothing was imported")
-    return ImportPlan(reports=tuple(reports), decks=tuple(decks.values()))
 
 
-def write_decks(decks: tuple[Deck, ...]) -> None:
-    """Write each deck to its ``path`` atomically: all temporary files first, then one rename each.
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
-    Raises:
-        StoreError: a deck file cannot be written (no deck is changed then).
+
+def deck_markdown(title: str, cards: list[Card] | tuple[Card, ...]) -> str:
+    """Return a deck as Markdown notes that the Markdown reader reads back as the same questions and answers.
+
+    ``# title``, then each card as ``## question`` with its answer below (sub-headings of ``###`` and deeper stay
+    in the answer). A question of several lines becomes one (a heading is one line), and a line of an answer
+    that would read as a ``#`` or ``##`` heading (outside code blocks) gets a backslash before its ``#``, so
+    it stays text of the answer.
     """
-    staged: list[tuple[str, Path]] = []
-    try:
-        for deck in decks:
-            assert deck.path is not None, "a planned deck always has a path"
-            deck.path.parent.mkdir(parents=True, exist_ok=True)
-            # ".tmp", not ".yaml": a crash between the two steps leaves nothing the library would load.
-            handle, temporary = tempfile.mkstemp(dir=deck.path.parent, prefix=f".{deck.name}.", suffix=".tmp")
-            staged.append((temporary, deck.path))
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(dump_deck(deck))
-                stream.flush()
-                os.fsync(stream.fileno())
-    except OSError as error:
-        for temporary, _ in staged:
-            Path(temporary).unlink(missing_ok=True)
-        where = error.filename or "the data directory"
-        raise StoreError(f"cannot write the deck file in {where}: {error.strerror}") from None
-    for temporary, target in staged:
-        os.replace(temporary, target)
+    from tutor.questions.readers.markdown_notes import heading_level, in_code_fence
 
-
-def import_notes(paths: list[Path], *, data_dir: Path, deck: str | None = None) -> tuple[FileImport, ...]:
-    """Import note files into user decks (see :func:`plan_import`) and return one report per file.
-
-    Raises:
-        NoteImportError, DeckError, StoreError: nothing is written then.
-    """
-    plan = plan_import(paths, data_dir=data_dir, deck=deck)
-    write_decks(plan.decks)
-    return plan.reports
-
-
-def find_user_deck(name: str, data_dir: Path) -> tuple[Path, Deck | None]:
-    """Return the file of the learner's deck ``name`` and the deck (None when the file no longer loads).
-
-    A deck file that fails to load is found by its file name, so a broken deck can still be deleted.
-
-    Raises:
-        BadInputError: ``name`` is a packaged deck.
-        UnknownDeckError: the learner has no deck of that name.
-    """
-    from tutor.questions.library import load_library
-
-    if name in {deck.name for deck in load_library(None).decks}:
-        raise BadInputError(f"{name!r} is a packaged deck; only your imported decks can be deleted")
-    folder = user_decks_dir(data_dir)
-    names = []
-    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-        try:
-            deck = load_deck(path, user=True)
-        except BadInputError:
-            if path.stem == name:
-                return path, None
-            continue
-        if deck.name == name:
-            return path, deck
-        names.append(deck.name)
-    known = ", ".join(names) or "none yet; see `tutor import`"
-    raise UnknownDeckError(f"you have no deck {name!r} (your decks: {known})")
-
-
-def delete_user_deck(path: Path) -> None:
-    """Delete a user deck file found by :func:`find_user_deck`; the engine's review log is not touched.
-
-    Raises:
-        StoreError: the file cannot be deleted.
-    """
-    try:
-        path.unlink()
-    except OSError as error:
-        raise StoreError(f"cannot delete {path}: {error.strerror}") from None
+    out = [f"# {_one_line(title)}", ""]
+    for card in cards:
+        lines = card.answer.rstrip("\n").split("\n")
+        code = in_code_fence(lines)
+        answer = [
+            line.replace("#", "\\#", 1) if not inside and (heading_level(line) or 3) <= 2 else line
+            for line, inside in zip(lines, code)
+        ]
+        out += [f"## {_one_line(card.question)}", "", *answer, ""]
+    return "\n".join(out)

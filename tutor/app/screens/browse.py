@@ -18,10 +18,11 @@ from tutor.app.widgets.history import CardHistory
 from tutor.clock import now
 from tutor.questions.card import Card
 from tutor.questions.render import plain_line
-from tutor.questions.search import SearchIndex
 from tutor.questions.suggest import suggest, vocabulary
 from tutor.questions.terminal_text import terminal_text
 
+LISTED = 1000
+"""Most cards the list shows at once (the first of a deck, or the best matches)."""
 _ALL = "__all__"
 
 
@@ -48,7 +49,7 @@ class BrowseScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self._shown: list[Card] = []
-        self._indexes: dict[str, SearchIndex] = {}  # deck filter -> its cards tokenised, on the first query
+        self._total = 0
         self._vocabularies: dict[str, Counter] = {}  # deck filter -> its terms, on the first query finding nothing
 
     def compose(self) -> ComposeResult:
@@ -78,8 +79,10 @@ class BrowseScreen(Screen):
         return str(self.query_one("#deck-filter", Select).value)
 
     def _deck_cards(self, value: str) -> list[Card]:
-        library = self.app.library
-        return list(library.cards) if value == _ALL else list(library.deck(value).cards)
+        # The first LISTED cards of the deck: a list of 100,000 lines helps nobody, the search box does.
+        decks = None if value == _ALL else [value]
+        self._total = self.app.library.store.card_count(decks)
+        return self.app.library.store.select(decks=decks, limit=LISTED)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -114,16 +117,14 @@ class BrowseScreen(Screen):
 
     @work(thread=True, exclusive=True, group="search")
     def _search(self, deck_filter: str, query: str) -> None:
-        # Tokenising the corpus takes ~40 ms (more with imported decks) once per filter; each query then ~1 ms.
-        index = self._indexes.get(deck_filter)
-        if index is None:
-            index = self._indexes[deck_filter] = SearchIndex.build(self._deck_cards(deck_filter))
-        found = [hit.card for hit in index.search(query)]
+        # The store's full-text index answers: no card is tokenised while typing.
+        decks = None if deck_filter == _ALL else [deck_filter]
+        found = [hit.card for hit in self.app.library.search(query, decks=decks, limit=LISTED)]
         nearest: list[str] = []
         if not found:
             words = self._vocabularies.get(deck_filter)
             if words is None:
-                words = self._vocabularies[deck_filter] = vocabulary(index.cards)
+                words = self._vocabularies[deck_filter] = vocabulary(self.app.library.select(decks=decks))
             nearest = suggest(query, words)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_cards, found, query, nearest)
@@ -133,6 +134,8 @@ class BrowseScreen(Screen):
         options = self.query_one("#cards", OptionList)
         options.set_options(card_option(card) for card in cards)
         what = Text(f"{len(cards)} cards" if not query else f"{len(cards)} cards match “{query}”, best first")
+        if not query and self._total > len(cards):
+            what = Text(f"first {len(cards)} of {self._total} cards: type to search them all")
         if nearest:
             what = Text(f"no card matches “{query}”\n你是不是要找：")
             what.append(terminal_text("、".join(nearest)), style="bold")

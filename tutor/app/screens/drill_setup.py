@@ -1,6 +1,5 @@
 """Drill setup: which decks and tags, how many questions, a time limit, and when to see the feedback."""
 
-from collections import Counter
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -39,7 +38,7 @@ class DrillSetupScreen(Screen):
 
     def compose(self) -> ComposeResult:
         library = self.app.library
-        tag_counts = Counter(tag for card in library.cards for tag in card.tags)
+        tag_counts = library.tag_counts()
         yield Header()
         with VerticalScroll(id="drill-setup"):
             yield Static(
@@ -49,7 +48,7 @@ class DrillSetupScreen(Screen):
             )
             with Horizontal(id="drill-choices"):
                 yield SelectionList(
-                    *[(f"{deck.name} ({len(deck.cards)})", deck.name, deck.name in self._decks) for deck in library.decks],
+                    *[(f"{deck.name} ({deck.card_count})", deck.name, deck.name in self._decks) for deck in library.decks],
                     id="drill-decks",
                 )
                 yield SelectionList(

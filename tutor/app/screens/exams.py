@@ -94,7 +94,7 @@ class ExamsScreen(Screen):
         ready = self._readiness[name]
         text = Text(f"{len(ready.at_risk)} cards below {ready.exam.retention:g} on the day", style="bold")
         for card in ready.at_risk[:AT_RISK_SHOWN]:
-            question = terminal_text(self.app.library.by_id[card.card_id].question).splitlines()[0][:60]
+            question = terminal_text(self.app.library.card(card.card_id).question).splitlines()[0][:60]
             text.append(f"\n{100 * card.retrievability:3.0f}%  ", style="red" if card.state == "new" else "yellow")
             text.append(f"{card.card_id}  ", style="cyan")
             text.append(question)
@@ -166,7 +166,7 @@ class ExamFormScreen(ModalScreen[bool]):
                 yield Label("tags")
                 yield Input(placeholder="all (or: cnn rnn …)", id="exam-tags", compact=True)
             yield SelectionList(
-                *[(terminal_text(f"{deck.name} ({len(deck.cards)})"), deck.name) for deck in self.app.library.decks],
+                *[(terminal_text(f"{deck.name} ({deck.card_count})"), deck.name) for deck in self.app.library.decks],
                 id="exam-decks",
             )
             yield Button("Add exam (ctrl+s)", id="exam-save", variant="primary", compact=True)

@@ -63,15 +63,16 @@ class HomeScreen(Screen):
         table = self.query_one("#decks", DataTable)
         selected = table.cursor_row
         table.clear()
-        for deck in self.app.library.decks:
+        decks = self.app.library.decks
+        for deck in decks:
             count = counts.get(deck.name)
-            row = [len(deck.cards), count.new if count else 0, count.learning if count else 0, count.due if count else 0]
+            row = [deck.card_count, count.new if count else 0, count.learning if count else 0, count.due if count else 0]
             # Text, not str: DataTable reads "[...]" in a str as markup.
             table.add_row(Text(deck.name), Text(terminal_text(deck.title)), *_numbers(row), key=deck.name)
         # The whole queue, not the sum of the rows: each deck may show up to the daily new-card limit, but
         # the limit is shared, so r on all decks brings fewer new cards than the rows add up to.
         kinds = Counter("learning" if entry.kind == "relearning" else entry.kind for entry in study.queue())
-        totals = [len(self.app.library.cards), kinds["new"], kinds["learning"], kinds["review"]]
+        totals = [sum(deck.card_count for deck in decks), kinds["new"], kinds["learning"], kinds["review"]]
         table.add_row(Text("all decks", style="bold"), "", *_numbers(totals, bold=True), key=_ALL)
         table.move_cursor(row=min(selected, table.row_count - 1))
         waiting = sum(totals[1:])

@@ -56,6 +56,12 @@ def in_code_fence(lines: list[str]) -> list[bool]:
     return inside
 
 
+def heading_level(line: str) -> int | None:
+    """Return the level of ``line`` read as an ATX heading (outside a code block), None when it is not one."""
+    match = _HEADING.match(line)
+    return len(match.group(1)) if match else None
+
+
 def _headings(lines: list[str], start: int) -> list[_Heading]:
     """Return the ATX headings of ``lines`` from ``start`` on, skipping fenced code blocks."""
     found = []

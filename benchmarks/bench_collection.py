@@ -1,0 +1,193 @@
+"""Whole commands on a large collection in the store (not a test: run it and read the table).
+
+    python benchmarks/bench_collection.py [--cards 100000] [--log-rows 1000000] [--runs 5]
+
+Builds a data directory with 100,000 imported cards (50 Q/A files of 2,000 cards, imported with `tutor import`)
+and 1,000,000 review-log rows over a year (80% of the cards studied), then times whole processes, each as its
+median over the runs minus the median of `tutor --help` measured in the same run: `due --json`, `rate`,
+`show`, `list --deck D --json` (one deck of 2,000 cards), `stats --json`, `search 卷积 --json`; the app's first
+frame (headless, absolute); the import of one 100,000-card Q/A file into an empty data directory (absolute);
+the peak memory (RSS) of `due --json`; the database's size.
+
+Goals on a 2-core machine: every command within 150 ms of `--help`; first frame under 1 s; the import under
+30 s; `due` under 150 MB.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from tutor.engine.days import DAY_US, from_us, to_us
+from tutor.engine.records import RATINGS, STATES, CardState, ReviewRecord
+from tutor.engine.store import Store
+from tutor.locations import database_path
+
+NOW = datetime(2025, 6, 1, 12, 0, tzinfo=timezone.utc)
+FILES = 50
+TOPICS = ("卷积", "池化", "梯度", "注意力", "归一化", "正则化", "优化器", "损失函数", "激活函数", "循环网络",
+          "量化", "剪枝", "蒸馏", "并行", "通信", "显存", "算子", "编译", "调度", "缓存")
+ASPECTS = ("作用", "原理", "缺点", "计算量", "参数量", "实现方式", "适用场景", "历史", "变体", "常见误区")
+FIRST_FRAME = """
+import time
+start = time.perf_counter()
+import asyncio, os
+from pathlib import Path
+from tutor.app.app import build_app
+
+async def main():
+    app = build_app(Path(os.environ["TUTOR_HOME"]))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HomeScreen", app.screen
+        print(time.perf_counter() - start)
+
+asyncio.run(main())
+"""
+PEAK_RSS = """
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def qa_file(path: Path, first: int, count: int, rng: random.Random) -> None:
+    """Write ``count`` Q/A cards numbered from ``first``: Chinese questions and answers of some length."""
+    lines = []
+    for number in range(first, first + count):
+        topic, aspect = rng.choice(TOPICS), rng.choice(ASPECTS)
+        other = rng.choice(TOPICS)
+        lines.append(f"问：第 {number} 题：{topic}的{aspect}是什么？")
+        lines.append(
+            f"答：{topic}的{aspect}与{other}有关。训练时要注意数值稳定，并比较不同设置下的结果；"
+            f"实验 {number % 97} 中，{topic}在批大小 {2 ** (number % 8)} 时表现最好。"
+        )
+        lines.append("")
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def fill(data_dir: Path, log_rows: int, rng: random.Random) -> list[str]:
+    """Give 80% of the cards a schedule and append ``log_rows`` answers over a year; return the due ids."""
+    now_us = to_us(NOW)
+    with Store.open(data_dir) as store:
+        ids = [card_id for card_id, _ in store.card_decks()]
+        studied = ids[: int(len(ids) * 0.8)]
+        states, due = [], []
+        for card_id in studied:
+            stability = rng.lognormvariate(2.5, 1.2)
+            interval_us = int(max(1.0, stability * rng.uniform(0.8, 1.2)) * DAY_US)
+            last = now_us - int(rng.uniform(0.0, 1.1) * interval_us)
+            if last + interval_us <= now_us:
+                due.append(card_id)
+            states.append(
+                CardState(card_id=card_id, state="review", stability=stability, difficulty=rng.uniform(1, 10),
+                          due=from_us(last + interval_us), last_review=from_us(last), reps=rng.randint(1, 30),
+                          lapses=rng.choice((0, 0, 0, 1, 2, 9)))
+            )
+        start = now_us - 365 * DAY_US
+        records = (
+            ReviewRecord(id=0, card_id=rng.choice(studied), rating=rng.choices(RATINGS, weights=(10, 15, 65, 10))[0],
+                         reviewed_at=from_us(start + rng.randrange(365 * DAY_US)), duration_ms=rng.randrange(2_000, 30_000),
+                         mode="review" if rng.random() < 0.9 else "drill",
+                         state_before=rng.choices(STATES, weights=(8, 8, 80, 4))[0])
+            for _ in range(log_rows)
+        )
+        with store.transaction() as tx:
+            tx.put_card_states(states)
+            tx.append_reviews(records)
+    return due
+
+
+def run_seconds(argv: list[str], env: dict) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, stdout=subprocess.DEVNULL, env=env, check=True)
+    return time.perf_counter() - start
+
+
+def median_ms(argvs: list[list[str]], env: dict) -> float:
+    """The median wall time of running each of ``argvs`` once, in ms (after a warm-up run of the first)."""
+    run_seconds(argvs[0], env)
+    return statistics.median(run_seconds(argv, env) for argv in argvs) * 1000
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cards", type=int, default=100_000)
+    parser.add_argument("--log-rows", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    rng = random.Random(args.seed)
+    tutor = [sys.executable, "-m", "tutor"]
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        data = root / "data"
+        env = {**os.environ, "TUTOR_HOME": str(data), "TUTOR_NOW": NOW.isoformat()}
+        per_file = args.cards // FILES
+        files = []
+        for index in range(FILES):
+            path = root / f"notes-{index:02d}.txt"
+            qa_file(path, index * per_file, per_file, rng)
+            files.append(path)
+        start = time.perf_counter()
+        subprocess.run([*tutor, "import", *map(str, files), "--json"], stdout=subprocess.DEVNULL, env=env, check=True)
+        print(f"imported {args.cards:,} cards in {FILES} files: {time.perf_counter() - start:.1f} s")
+        start = time.perf_counter()
+        due = fill(data, args.log_rows, rng)
+        print(f"{args.log_rows:,} log rows and {int(args.cards * 0.8):,} schedules: {time.perf_counter() - start:.1f} s"
+              f" ({len(due):,} cards due)")
+
+        runs = args.runs
+        help_ms = median_ms([[*tutor, "--help"]] * runs, env)
+        figures = {
+            "due --json": median_ms([[*tutor, "due", "--json"]] * runs, env),
+            "rate ID good": median_ms([[*tutor, "rate", card_id, "good"] for card_id in due[: runs + 1]], env),
+            "show ID": median_ms([[*tutor, "show", card_id] for card_id in due[-runs - 1 :]], env),
+            "list --deck D --json": median_ms([[*tutor, "list", "--deck", "notes-07", "--json"]] * runs, env),
+            "stats --json": median_ms([[*tutor, "stats", "--json"]] * runs, env),
+            "search 卷积 --json": median_ms([[*tutor, "search", "卷积", "--json"]] * runs, env),
+        }
+        frames = []
+        for _ in range(runs):
+            result = subprocess.run([sys.executable, "-c", FIRST_FRAME], env=env, capture_output=True, text=True,
+                                    check=True)
+            frames.append(float(result.stdout.split()[-1]) * 1000)
+        peak = subprocess.run([sys.executable, "-c", PEAK_RSS, *tutor, "due", "--json"], env=env, capture_output=True,
+                              text=True, check=True)
+        rss_mb = int(peak.stdout.strip()) / 1024
+        size_mb = sum(
+            path.stat().st_size for path in data.glob(database_path(data).name + "*")
+        ) / 2**20
+
+        big = root / "big.txt"
+        qa_file(big, 0, args.cards, rng)
+        fresh = {**env, "TUTOR_HOME": str(root / "fresh")}
+        import_s = run_seconds([*tutor, "import", str(big), "--json"], fresh)
+
+    print(f"\n`tutor --help`: {help_ms:.0f} ms (median of {runs}); cards {args.cards:,}, log rows {args.log_rows:,}\n")
+    print(f"| {'measure':<26} | {'median':>10} | {'above --help':>12} | {'goal':>14} | met |")
+    print(f"|{'-' * 28}|{'-' * 12}|{'-' * 14}|{'-' * 16}|-----|")
+    for name, value in figures.items():
+        above = value - help_ms
+        print(f"| {name:<26} | {value:>7.0f} ms | {above:>9.0f} ms | {'< 150 ms above':>14} | {'yes' if above < 150 else 'NO':>3} |")
+    frame = statistics.median(frames)
+    rows = [
+        ("app first frame (headless)", f"{frame:.0f} ms", "< 1000 ms", frame < 1000),
+        (f"import {args.cards:,}-card Q/A file", f"{import_s:.1f} s", "< 30 s", import_s < 30),
+        ("peak RSS of due --json", f"{rss_mb:.0f} MB", "< 150 MB", rss_mb < 150),
+        ("database size", f"{size_mb:.0f} MB", "", None),
+    ]
+    for name, value, goal, met in rows:
+        verdict = "" if met is None else ("yes" if met else "NO")
+        print(f"| {name:<26} | {value:>10} | {'':>12} | {goal:>14} | {verdict:>3} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
