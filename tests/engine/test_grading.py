@@ -242,3 +242,11 @@ def test_an_answer_of_the_questions_words_earns_no_partial_credit(cards):
 def test_english_words_are_read_by_their_stem():
     assert units(canonical("the studies copied")) == units(canonical("study copies"))
     assert stem("vanishing") == stem("vanishes") == "vanish"
+
+
+def test_a_definition_mentioning_another_defined_thing_does_not_refuse_its_own(cards):
+    # "每个epoch的迭代次数=样本数/batch size" names batch size in its definition: the batch-size point is still
+    # made by a clause defining batch size, in English as in Chinese.
+    grade = grade_answer(cards[BATCHES], "Batch size is the number of samples used in one training step.")
+    assert result(grade, "batch size是").made
+    assert not result(grade, "epoch是").made and result(grade, "epoch是").reason == Miss.MISSING

@@ -435,11 +435,15 @@ def _swapped(form: _Form, window: _Window, siblings: tuple[_Form, ...]) -> str |
     "epoch 指一次训练的样本数" holds epoch's words but says what a batch size is: the window holds another
     definition's words more fully than this one's.
     """
+    if not any(_found(unit, window.units) for unit in form.defined):
+        return None  # a clause that does not name the defined thing is not about it (see _defines_another)
     for sibling in siblings:
         if not sibling.defined or sibling.defined & form.defined:
             continue
-        # Only the words that tell the two definitions apart count: both may say 样本 and 训练.
-        mine, yours = form.definition - sibling.definition, sibling.definition - form.definition
+        # Only the words that tell the two definitions apart count (both may say 样本 and 训练), and neither
+        # definition's mention of the other's defined thing ("样本数/batch size" names batch size).
+        mine = form.definition - sibling.definition - sibling.defined
+        yours = sibling.definition - form.definition - form.defined
         if not mine or not yours:
             continue
         own = _share(mine, [u for u in mine if _found(u, window.units)])
