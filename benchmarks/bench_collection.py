@@ -65,10 +65,8 @@ def qa_file(path: Path, first: int, count: int, rng: random.Random) -> None:
         topic, aspect = rng.choice(TOPICS), rng.choice(ASPECTS)
         other = rng.choice(TOPICS)
         lines.append(f"问：第 {number} 题：{topic}的{aspect}是什么？")
-        lines.append(
-            f"答：{topic}的{aspect}与{other}有关。训练时要注意数值稳定，并比较不同设置下的结果；"
-            f"实验 {number % 97} 中，{topic}在批大小 {2 ** (number % 8)} 时表现最好。"
-        )
+        # About 190 bytes a card: 100,000 cards stay under the import's 20 MB limit on a file.
+        lines.append(f"答：{topic}的{aspect}与{other}有关；实验 {number % 97} 中批大小 {2 ** (number % 8)} 最好。")
         lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")
 

@@ -54,6 +54,9 @@ async def test_the_demo_form_recomputes_with_new_parameters_and_refuses_bad_ones
         await pilot.click("#run")
         assert screen.query_one("#param-points").has_class("-invalid")
         assert screen.view.params["points"] == 11
+        # Named as the form names it, never as a command-line flag.
+        (message,) = [notice.message for notice in app._notifications if notice.title == "参数 parameter"]
+        assert message.startswith("采样点数 points must be at least 11") and "--" not in message
 
 
 async def test_the_demo_list_shows_every_registered_demo_and_opens_one(data_dir, study_library):
@@ -81,7 +84,7 @@ async def test_a_card_without_demos_says_so_instead_of_opening_one(data_dir):
         app.screen.action_open_demo()
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
-        assert [notice.message for notice in app._notifications] == ["this card links no demo"]
+        assert [notice.message for notice in app._notifications] == ["这张卡片没有演示 this card links no demo"]
 
 
 async def test_a_card_with_several_demos_asks_which_one_to_open(data_dir, study_library):
@@ -104,3 +107,28 @@ async def test_a_card_with_several_demos_asks_which_one_to_open(data_dir, study_
         assert isinstance(app.screen, DemoScreen)
         assert app.screen.demo.name == "activations" and app.screen.params["points"] == 11
         await wait_for_view(pilot)
+
+
+async def test_the_descent_table_keeps_every_learning_rate_whole_at_80_by_24(data_dir, study_library):
+    app = build_app(data_dir, library=study_library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_demo("descent")
+        await wait_for_view(pilot)
+        view = app.screen.view
+        for _ in range(600):  # the compute runs in a thread: a loaded machine may take a while
+            if view.result is not None:
+                break
+            await pilot.pause(0.1)
+        await pilot.pause()
+        table = view.query_one("#descent-rates")
+        text = "\n".join(strip.text for strip in table.render_lines(table.region.reset_offset))
+        for run in view.result.optimizers:
+            for argument in run.label.split("(", 1)[1].rstrip(")").split(", "):
+                assert argument in text, f"{argument} cut in:\n{text}"
+
+
+def test_every_demo_and_parameter_has_a_chinese_label_in_the_app():
+    from tutor.app.screens.demo import DEMO_TITLES, PARAMETER_LABELS
+
+    assert {demo.name for demo in all_demos()} <= set(DEMO_TITLES)
+    assert {parameter.name for demo in all_demos() for parameter in demo.parameters} <= set(PARAMETER_LABELS)

@@ -85,6 +85,7 @@ def test_the_cpu_roofline_places_each_torch_size_by_its_intensity(result):
     cpu = result.to_dict()["roofline"][0]
     assert (cpu["device"], cpu["dtype"]) == ("cpu", "fp32")
     assert cpu["bandwidth_gbps"] > 0
+    assert [point["n"] for point in cpu["points"]] == [row.n for row in result.cpu if row.torch_seconds]
     for point in cpu["points"]:
         assert point["intensity"] == pytest.approx(2 * point["n"] / 12)  # 2n³ / (3n² × 4 bytes)
         assert point["ceiling_gflops"] <= point["intensity"] * cpu["bandwidth_gbps"] * (1 + 1e-12)

@@ -165,6 +165,7 @@ def test_search_on_the_store_ranks_the_corpus_as_the_in_memory_index_does(data_d
     with open_collection(data_dir) as collection:
         for query in SEARCH_QUERIES:
             expected = [(hit.card.id, hit.score) for hit in index.search(query)]
+            assert expected, f"{query}: the reference finds nothing, so the comparison below would be empty"
             found = [(hit.card.id, hit.score) for hit in collection.search(query)]
             # Cards found only through the glossary's other forms of a term follow the ones with the words typed.
             typed = found[: len(expected)]

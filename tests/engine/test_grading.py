@@ -3,6 +3,7 @@
 import pytest
 
 from tutor.engine.grading import Miss, derive_points, grade_answer
+from tutor.engine.grading.clauses import canonical, stem, units
 from tutor.questions.card import Card
 from tutor.questions.library import load_library
 
@@ -195,3 +196,56 @@ def test_swapped_subjects_in_english_make_neither_point(cards):
     grade = grade_answer(cards["c001-5.1"], "A dynamic graph is built first and then executed; a static graph is built while it runs.")
     assert not result(grade, "静态图先构建后执行").made
     assert not result(grade, "动态图边构建边执行").made
+
+
+# c004-q3 defines batch size, epoch and iteration: "batch size是一次训练的样本数", "epoch是全部样本训练一次",
+# "iteration是用batch size个样本训练一次", "每个epoch的迭代次数=样本数/batch size".
+BATCHES = "c004-q3"
+
+
+def test_a_clause_defining_another_of_the_cards_things_does_not_make_a_definition(cards):
+    grade = grade_answer(cards[BATCHES], "batch size 是每次训练的样本数")
+    assert result(grade, "batch size是").made
+    assert not result(grade, "iteration是").made and result(grade, "iteration是").earned == 0.0
+    assert not result(grade, "每个epoch").made
+
+
+def test_a_definition_given_another_things_meaning_is_contradicted(cards):
+    swapped = result(grade_answer(cards[BATCHES], "epoch 指一次训练的样本数"), "epoch是")
+    assert not swapped.made and swapped.reason == Miss.CONTRADICTED
+    assert swapped.earned == 0.0
+    assert result(grade_answer(cards[BATCHES], "epoch 指全部样本训练一次"), "epoch是").made
+
+
+# c003-megatron: "大矩阵运算拆成多个小矩阵运算 | 一层的计算分到多个设备".
+MEGATRON = "c003-megatron"
+
+
+def test_a_point_half_made_earns_partial_credit(cards):
+    grade = grade_answer(cards[MEGATRON], "把大矩阵拆开")
+    half = result(grade, "大矩阵运算")
+    assert not half.made and half.reason == Miss.MISSING
+    assert 0.0 < half.earned <= 0.5
+    assert grade.score == pytest.approx(sum(r.earned for r in grade.points) / len(grade.points))
+
+
+def test_a_negated_half_point_earns_no_partial_credit(cards):
+    assert result(grade_answer(cards[MEGATRON], "不把大矩阵拆开"), "大矩阵运算").earned == 0.0
+
+
+def test_an_answer_of_the_questions_words_earns_no_partial_credit(cards):
+    card = cards[BATCHES]
+    assert all(r.earned == 0.0 for r in grade_answer(card, card.question).points)
+
+
+def test_english_words_are_read_by_their_stem():
+    assert units(canonical("the studies copied")) == units(canonical("study copies"))
+    assert stem("vanishing") == stem("vanishes") == "vanish"
+
+
+def test_a_definition_mentioning_another_defined_thing_does_not_refuse_its_own(cards):
+    # "每个epoch的迭代次数=样本数/batch size" names batch size in its definition: the batch-size point is still
+    # made by a clause defining batch size, in English as in Chinese.
+    grade = grade_answer(cards[BATCHES], "Batch size is the number of samples used in one training step.")
+    assert result(grade, "batch size是").made
+    assert not result(grade, "epoch是").made and result(grade, "epoch是").reason == Miss.MISSING

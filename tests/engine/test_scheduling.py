@@ -9,6 +9,7 @@ from fsrs import Rating, Scheduler
 
 from engine_support import T0
 from tutor.engine.records import LEECH_LAPSES, CardState
+from tutor.engine.scheduling import replay
 from tutor.engine.study import Study
 from tutor.errors import BadInputError
 
@@ -155,3 +156,23 @@ def test_card_state_round_trips_through_its_dict(study):
 def test_a_deck_retention_outside_the_allowed_range_is_refused(study):
     with pytest.raises(BadInputError, match="from 0.7 to 0.99, not 1.5"):
         study.set_deck_retention("alpha", 1.5)
+
+
+def test_py_fsrs_still_draws_its_fuzz_from_the_global_random_generator():
+    # The engine reseeds the global generator around each review because py-fsrs offers no other way in. If a
+    # new py-fsrs takes a generator (or draws from its own), pass a seeded random.Random to it instead.
+    import inspect
+
+    import fsrs.scheduler
+
+    assert fsrs.scheduler.random is random.random
+    assert not {"rng", "random", "generator", "seed"} & set(inspect.signature(Scheduler).parameters)
+
+
+def test_a_review_leaves_the_global_random_generator_as_it_found_it():
+    random.seed(12345)
+    expected = random.random()
+    random.seed(12345)
+    states = replay(Scheduler(), CardState("a1"), [(T0 + after, rating) for rating, after in SEQUENCE])
+    assert states[-1].reps == len(SEQUENCE)
+    assert random.random() == expected

@@ -56,3 +56,25 @@ def test_no_line_starts_with_closing_or_ends_with_opening_punctuation(installed,
     assert all(line[0] not in CLOSING for line in lines[1:])
     assert all(line.rstrip()[-1] not in OPENING for line in lines)
     assert all(Console().measure(Text(line)).maximum <= width for line in lines)
+
+
+def test_the_patched_rich_internals_are_still_the_ones_this_module_was_written_for():
+    # cjk_wrap replaces rich._wrap.words, a private function (see the module docstring for why). Any of these
+    # failing means Rich or Textual changed underneath it: re-read rich/_wrap.py before moving the pin.
+    import importlib.util
+    from importlib.metadata import version
+
+    import rich._wrap
+    import textual.content
+
+    # A fresh copy of the module: in this process the app's and the other tests' install() may have patched it.
+    spec = importlib.util.find_spec("rich._wrap")
+    pristine = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pristine)
+
+    assert version("rich") == "15.0.0", "rich moved: check that divide_line still calls rich._wrap.words"
+    assert "words" in pristine.divide_line.__code__.co_names  # looked up as a module global at each call
+    assert textual.content.divide_line is rich._wrap.divide_line  # Textual wraps through Rich's function
+    # Same contract as the function it replaces: on text without Chinese, the same (start, end, word) tuples.
+    text = "  a gradient  step, then   another\tone  "
+    assert list(cjk_wrap.cjk_words(text)) == list(pristine.words(text))

@@ -121,6 +121,7 @@ def test_regenerating_drops_the_corrections_of_cards_the_seed_no_longer_has(tmp_
 def test_a_generated_answer_marks_the_sentences_its_errata_correct():
     # Generated answers keep the seed's words, so a wrong sentence is marked where it stands (or rephrased by a
     # figure correction); the hand-written essay deck corrects its text instead and records the essay's words.
+    checked = 0
     for path in DECKS:
         deck = load_deck(path)
         if not deck.corrections:
@@ -129,3 +130,5 @@ def test_a_generated_answer_marks_the_sentences_its_errata_correct():
         for card in deck.cards:
             if card.errata:
                 assert "〔见勘误〕" in card.answer or card.id in rephrased, card.id
+                checked += 1
+    assert checked > 0, "no generated deck has errata: the check above ran on nothing"

@@ -76,7 +76,7 @@ class DemoView(VerticalScroll):
         """
         self.params = get_demo(self.demo_name).resolve(params)
         self.query_one("#demo-loading").display = True
-        self.set_status("computing with " + ", ".join(f"{k}={v}" for k, v in self.params.items()) + " …")
+        self.set_status("计算中 computing with " + ", ".join(f"{k}={v}" for k, v in self.params.items()) + " …")
         self.run_worker(
             partial(self._compute, dict(self.params)),
             name=self.demo_name,

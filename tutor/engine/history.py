@@ -18,7 +18,7 @@ from fsrs import Scheduler
 
 from tutor.engine import scheduling
 from tutor.engine.days import from_us, to_us
-from tutor.engine.records import CardState
+from tutor.engine.records import CardState, ReviewRecord
 from tutor.engine.settings import StudySettings
 from tutor.engine.store import Store
 from tutor.vocabulary import RATINGS
@@ -68,7 +68,9 @@ def import_history(
     for review in reviews:
         by_card[review.card_id].append(review)
     schedulers: dict[str, Scheduler] = {}
-    added = known = rebuilt = 0
+    known = 0
+    records: list[ReviewRecord] = []
+    rebuilt: dict[str, tuple[CardState, str]] = {}
     with store.transaction() as tx:
         logged = tx.scheduling_answers(by_card)
         for card_id, incoming in by_card.items():
@@ -93,19 +95,25 @@ def import_history(
             states = scheduling.replay(
                 schedulers[deck], CardState(card_id), [(from_us(moment), rating) for moment, rating, _ in answers]
             )
-            for (moment, rating, review), before in zip(answers, states):
-                if review is not None:
-                    tx.append_review(
-                        card_id=card_id,
-                        rating=rating,
-                        reviewed_us=moment,
-                        duration_ms=review.duration_ms,
-                        mode="review",
-                        state_before=before.state,
-                    )
-            current = tx.card_state(card_id)
-            suspended = current.suspended if current is not None else False
-            tx.put_card_state(replace(states[-1], suspended=suspended), deck)
-            added += len(fresh)
-            rebuilt += 1
-    return HistoryImport(added=added, known=known, cards=rebuilt)
+            records.extend(
+                ReviewRecord(
+                    id=0,
+                    card_id=card_id,
+                    rating=rating,
+                    reviewed_at=from_us(moment),
+                    duration_ms=review.duration_ms,
+                    mode="review",
+                    state_before=before.state,
+                )
+                for (moment, rating, review), before in zip(answers, states)
+                if review is not None
+            )
+            rebuilt[card_id] = (states[-1], deck)
+        # In batches: one statement for every answer, one read of the cards' current states.
+        tx.append_reviews(records)
+        current = store.card_states(list(rebuilt))
+        for card_id, (state, deck) in rebuilt.items():
+            suspended = current[card_id].suspended if card_id in current else False
+            tx.put_card_state(replace(state, suspended=suspended), deck)
+    added = len(records)
+    return HistoryImport(added=added, known=known, cards=len(rebuilt))

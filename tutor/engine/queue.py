@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tutor.engine.days import DAY_US, from_us, to_us
+from tutor.engine.days import from_us, to_us
 from tutor.engine.store import Store
 from tutor.vocabulary import STATES
 
@@ -51,20 +51,9 @@ class DeckCounts:
         return {"new": self.new, "learning": self.learning, "due": self.due, "reviewed_today": self.reviewed_today}
 
 
-def _deck_filter(decks: list[str] | None) -> tuple[str, list[str]]:
-    if not decks:
-        return "", []
-    return f" AND deck IN ({','.join('?' * len(decks))})", list(decks)
-
-
 def new_introduced(store: Store, since_us: int) -> int:
     """Return how many new cards were rated for the first time (in review) since ``since_us``."""
-    rows = store.read(
-        # The unary + keeps SQLite on the time index (a short range) rather than an index on state or mode.
-        "SELECT count(*) FROM review_log WHERE reviewed_us >= ? AND +state_before = 0 AND +mode = 'review'",
-        (since_us,),
-    )
-    return int(rows[0][0])
+    return store.new_introduced_since(since_us)
 
 
 def build_queue(
@@ -80,29 +69,11 @@ def build_queue(
     Args:
         day_start: start of the current study day; new cards rated since then count against ``new_per_day``.
     """
-    now_us = to_us(now)
-    where, params = _deck_filter(decks)
-    rows = store.read(
-        f"""
-        SELECT card_id, state, due_us FROM card
-        WHERE due_us <= ? AND state > 0 AND suspended = 0 AND position IS NOT NULL{where}
-        ORDER BY state = 2,
-                 CASE WHEN state = 2 THEN -max(0, (? - last_review_us) / {DAY_US}) / stability END,
-                 due_us, position
-        """,
-        [now_us, *params, now_us],
-    )
+    rows = store.due_cards(to_us(now), decks)
     queue = [QueueEntry(card_id, STATES[state], from_us(due_us)) for card_id, state, due_us in rows]
     remaining = max(0, new_per_day - new_introduced(store, to_us(day_start)))
     if remaining:
-        fresh = store.read(
-            f"""
-            SELECT card_id FROM card WHERE state = 0 AND suspended = 0 AND position IS NOT NULL{where}
-            ORDER BY position LIMIT ?
-            """,
-            [*params, remaining],
-        )
-        queue.extend(QueueEntry(card_id, "new", now) for (card_id,) in fresh)
+        queue.extend(QueueEntry(card_id, "new", now) for card_id in store.new_cards(remaining, decks))
     return queue
 
 
@@ -111,23 +82,9 @@ def deck_counts(store: Store, *, now: datetime, day_start: datetime, new_per_day
     start_us = to_us(day_start)
     remaining = max(0, new_per_day - new_introduced(store, start_us))
     counts: dict[str, dict[str, int]] = {}
-    for deck, new, learning, due in store.read(
-        """
-        SELECT deck, sum(state = 0 AND suspended = 0),
-               sum(state IN (1, 3) AND suspended = 0 AND due_us <= ?),
-               sum(state = 2 AND suspended = 0 AND due_us <= ?)
-        FROM card WHERE position IS NOT NULL GROUP BY deck ORDER BY min(position)
-        """,
-        (to_us(now), to_us(now)),
-    ):
+    for deck, new, learning, due in store.deck_state_counts(to_us(now)):
         counts[deck] = {"new": new, "learning": learning, "due": due}
-    reviewed = dict(
-        store.read(
-            "SELECT c.deck, count(*) FROM review_log r JOIN card c ON c.card_id = r.card_id "
-            "WHERE r.reviewed_us >= ? GROUP BY c.deck",
-            (start_us,),
-        )
-    )
+    reviewed = store.answers_by_deck_since(start_us)
     return {
         deck: DeckCounts(
             new=min(values["new"], remaining),

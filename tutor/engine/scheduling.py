@@ -5,8 +5,11 @@ py-fsrs's ``Card`` and counts lapses (py-fsrs does not).
 
 Fuzz: py-fsrs spreads review intervals by a few days (``enable_fuzzing``, on by default) so cards learnt together
 do not stay due together. We keep that default, but py-fsrs draws the fuzz from the process-wide ``random``
-generator, which would make a rating's outcome depend on whatever else ran before. So every review seeds
-that generator from the card id and the card's review count (and restores it afterwards). The same card,
+generator, which would make a rating's outcome depend on whatever else ran before. A seeded ``random.Random``
+of our own cannot be handed to it: py-fsrs 6.3.2's ``Scheduler`` takes no generator, and its module binds
+``from random import random`` (the global generator's method) when it is imported. So, isolated here and nowhere
+else, every review seeds that global generator from the card id and the card's review count, under a lock, and
+restores its state afterwards; a test fails if py-fsrs stops drawing from it. The same card,
 history and time always give the same schedule: the preview of the four ratings shows exactly what rating
 will do, an undone rating redone gives the same due date, and ``TUTOR_NOW`` replays are exact. A test runs
 py-fsrs itself, seeded the same way, and compares.

@@ -1,4 +1,4 @@
-"""Statistics from the review log and the schedule, aggregated in SQL so they stay fast on a large log."""
+"""Statistics from the review log and the schedule, aggregated in SQL by the store so they stay fast on a large log."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -84,7 +84,7 @@ def compute_stats(
     shift = _day_shift_us(now, day_start_hour, tz)
     today = (to_us(now) + shift) // DAY_US
     first = today - days + 1
-    totals = store.read("SELECT mode, state_before, rating, answers FROM review_totals")
+    totals = store.review_totals()
     reviews_total = sum(answers for _, _, _, answers in totals)
     drills_total = sum(answers for mode, _, _, answers in totals if mode == "drill")
     # True retention: reviews of cards in the review state, passed when recalled.
@@ -92,11 +92,7 @@ def compute_stats(
     retention_reviews = sum(answers for _, answers in retained)
     recalled = sum(answers for rating, answers in retained if Rating(rating).recalled)
     counts: dict[int, dict[str, int]] = {}
-    for day, mode, count in store.read(
-        f"SELECT (reviewed_us + ?) / {DAY_US} AS day, mode, count(*) FROM review_log "
-        "WHERE reviewed_us >= ? GROUP BY day, mode",
-        (shift, first * DAY_US - shift),
-    ):
+    for day, mode, count in store.answers_per_day(shift, first * DAY_US - shift):
         counts.setdefault(day, {})[mode] = count
     per_day = tuple(
         DayCount(
@@ -109,19 +105,10 @@ def compute_stats(
     by_state = {name: 0 for name in STATES}
     by_state["suspended"] = 0
     by_state["leech"] = 0
-    for state, suspended, leech, count in store.read(
-        "SELECT state, suspended, lapses >= ?, count(*) FROM card WHERE position IS NOT NULL GROUP BY 1, 2, 3",
-        (leech_threshold,),
-    ):
+    for state, suspended, leech, count in store.cards_by_state(leech_threshold):
         by_state["suspended" if suspended else STATES[state]] += count
         by_state["leech"] += count if leech else 0
-    due = dict(
-        store.read(
-            f"SELECT max((due_us + ?) / {DAY_US}, ?) AS day, count(*) FROM card "
-            "WHERE due_us < ? AND state > 0 AND suspended = 0 AND position IS NOT NULL GROUP BY day",
-            (shift, today, (today + days) * DAY_US - shift),
-        )
-    )
+    due = store.due_per_day(shift, today, (today + days) * DAY_US - shift)
     return Stats(
         reviews_total=reviews_total,
         drills_total=drills_total,

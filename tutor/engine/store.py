@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from tutor.engine.days import from_us, to_us
+from tutor.engine.days import DAY_US, from_us, to_us
 from tutor.engine.migrations import APPLICATION_ID, MIGRATIONS, migrate
 from tutor.engine.records import MODES, CardState, ReviewRecord
 from tutor.errors import StoreError, UnknownCardError
@@ -932,3 +932,93 @@ class Store:
             (since_us,),
         )
         return int(rows[0][0])
+
+
+    # The queue and the statistics (tutor.engine.queue, tutor.engine.stats): aggregated in SQL over indexes.
+
+    def new_introduced_since(self, since_us: int) -> int:
+        """Return how many new cards were rated for the first time (in review) since ``since_us``."""
+        rows = self.read(
+            # The unary + keeps SQLite on the time index (a short range) rather than an index on state or mode.
+            "SELECT count(*) FROM review_log WHERE reviewed_us >= ? AND +state_before = 0 AND +mode = 'review'",
+            (since_us,),
+        )
+        return int(rows[0][0])
+
+    def due_cards(self, now_us: int, decks: Sequence[str] | None = None) -> list[tuple[str, int, int]]:
+        """Return (card id, state, due µs) of the scheduled cards due at ``now_us`` in queue order: learning and
+        relearning first (earliest due first), then reviews by elapsed time over stability, largest first
+        (lowest retrievability first: see :mod:`tutor.engine.queue`)."""
+        where = f" AND deck IN {_in(decks)}" if decks else ""
+        return self.read(
+            f"""
+            SELECT card_id, state, due_us FROM card
+            WHERE due_us <= ? AND state > 0 AND suspended = 0 AND position IS NOT NULL{where}
+            ORDER BY state = 2,
+                     CASE WHEN state = 2 THEN -max(0, (? - last_review_us) / {DAY_US}) / stability END,
+                     due_us, position
+            """,
+            [now_us, *(decks or ()), now_us],
+        )
+
+    def new_cards(self, limit: int, decks: Sequence[str] | None = None) -> list[str]:
+        """Return the ids of the first ``limit`` new, unsuspended cards in collection order."""
+        where = f" AND deck IN {_in(decks)}" if decks else ""
+        rows = self.read(
+            f"SELECT card_id FROM card WHERE state = 0 AND suspended = 0 AND position IS NOT NULL{where} "
+            "ORDER BY position LIMIT ?",
+            [*(decks or ()), limit],
+        )
+        return [card_id for (card_id,) in rows]
+
+    def deck_state_counts(self, now_us: int) -> list[tuple[str, int, int, int]]:
+        """Return (deck, new, learning or relearning due, review due) of every deck, in collection order
+        (unsuspended cards only)."""
+        return self.read(
+            """
+            SELECT deck, sum(state = 0 AND suspended = 0),
+                   sum(state IN (1, 3) AND suspended = 0 AND due_us <= ?),
+                   sum(state = 2 AND suspended = 0 AND due_us <= ?)
+            FROM card WHERE position IS NOT NULL GROUP BY deck ORDER BY min(position)
+            """,
+            (now_us, now_us),
+        )
+
+    def answers_by_deck_since(self, since_us: int) -> dict[str, int]:
+        """Return how many answers each deck's cards got since ``since_us``, by deck."""
+        return dict(
+            self.read(
+                "SELECT c.deck, count(*) FROM review_log r JOIN card c ON c.card_id = r.card_id "
+                "WHERE r.reviewed_us >= ? GROUP BY c.deck",
+                (since_us,),
+            )
+        )
+
+    def review_totals(self) -> list[tuple[str, int, int, int]]:
+        """Return the running totals of the log: (mode, state before, rating, answers)."""
+        return self.read("SELECT mode, state_before, rating, answers FROM review_totals")
+
+    def answers_per_day(self, shift_us: int, since_us: int) -> list[tuple[int, str, int]]:
+        """Return (day number, mode, answers) since ``since_us``, a day being ``(time + shift_us) // DAY_US``."""
+        return self.read(
+            f"SELECT (reviewed_us + ?) / {DAY_US} AS day, mode, count(*) FROM review_log "
+            "WHERE reviewed_us >= ? GROUP BY day, mode",
+            (shift_us, since_us),
+        )
+
+    def cards_by_state(self, leech_lapses: int) -> list[tuple[int, int, int, int]]:
+        """Return (state, suspended, is a leech, cards) over the collection's cards."""
+        return self.read(
+            "SELECT state, suspended, lapses >= ?, count(*) FROM card WHERE position IS NOT NULL GROUP BY 1, 2, 3",
+            (leech_lapses,),
+        )
+
+    def due_per_day(self, shift_us: int, today: int, until_us: int) -> dict[int, int]:
+        """Return the unsuspended cards due before ``until_us`` by day number (overdue ones on ``today``)."""
+        return dict(
+            self.read(
+                f"SELECT max((due_us + ?) / {DAY_US}, ?) AS day, count(*) FROM card "
+                "WHERE due_us < ? AND state > 0 AND suspended = 0 AND position IS NOT NULL GROUP BY day",
+                (shift_us, today, until_us),
+            )
+        )

@@ -5,6 +5,12 @@ Chinese is one long "word": a sentence that follows an English word jumps to the
 gap, and table cells are cut with an ellipsis. Chinese may break between any two characters, except that
 closing punctuation (，。）” …) must not start a line and opening punctuation (（“ …) must not end one. This
 module gives Rich's word splitter those break opportunities; it changes where lines break, never the text.
+
+This is the project's one patch of a library's private function, and it is kept on purpose: Textual wraps at
+render time, at a width known only then, through ``rich._wrap.divide_line``, which takes no splitter argument.
+Pre-wrapping with wcwidth would need that width before layout and would freeze the breaks when the terminal is
+resized; a renderable of our own in every widget that shows text would duplicate Textual's layout. A test
+(tests/questions/test_cjk_wrap.py) fails when Rich or Textual changes what the patch relies on.
 """
 
 import re

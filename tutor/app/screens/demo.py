@@ -16,14 +16,65 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Load
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from tutor.errors import TutorError
+from tutor.errors import DemoParameterError, TutorError
 from tutor.questions.card import Card
+
+
+DEMO_TITLES = {
+    "descent": "梯度下降",
+    "activations": "激活函数",
+    "allreduce": "环形全归约",
+    "lstm": "时间上的梯度",
+    "matmul": "矩阵乘法",
+}
+"""The Chinese name of each demo, shown before its registry name as elsewhere in the app."""
+
+PARAMETER_LABELS = {
+    "kappa": "条件数",
+    "lr": "学习率",
+    "beta": "动量",
+    "tol": "容差",
+    "max_steps": "最多步数",
+    "seed": "随机种子",
+    "lo": "左端",
+    "hi": "右端",
+    "points": "采样点数",
+    "world_size": "进程数",
+    "elements": "向量长度",
+    "bench": "测速",
+    "steps": "序列长度",
+    "hidden": "隐藏维度",
+    "forget_bias": "遗忘门偏置",
+    "seeds": "初始化次数",
+    "budget": "计时秒数",
+    "max_n": "最大矩阵",
+}
+"""The Chinese label of each demo parameter; the form and its errors show it before the parameter's name."""
+
+
+def demo_title(name: str) -> str:
+    """The demo's name as the app shows it: Chinese first, then the registry's name."""
+    chinese = DEMO_TITLES.get(name)
+    return f"{chinese} {name}" if chinese else name
+
+
+def parameter_label(name: str) -> str:
+    """A parameter as the form shows it: Chinese first, then the compute function's keyword."""
+    chinese = PARAMETER_LABELS.get(name)
+    return f"{chinese} {name}" if chinese else name
+
+
+def parameter_error(error: TutorError) -> str:
+    """An error about demo parameters, naming each by its label in the form (never a command-line flag)."""
+    if isinstance(error, DemoParameterError):
+        return error.spelt(parameter_label)
+    return str(error)
 
 
 def open_card_demos(app, card: Card) -> None:
     """Open ``card``'s demo, or let the learner choose when it links several; say so when it links none."""
     if not card.demos:
-        app.notify("this card links no demo", severity="warning")
+        app.notify("这张卡片没有演示 this card links no demo", severity="warning")
     elif len(card.demos) == 1:
         app.open_demo(card.demos[0].name, card.demos[0].params)
     else:
@@ -48,9 +99,9 @@ class DemoPicker(ModalScreen[int | None]):
         options = []
         for index, link in enumerate(self._card.demos):
             params = ", ".join(f"{key}={value}" for key, value in link.params.items())
-            options.append(Option(f"{link.name}  {params}", id=str(index)))
+            options.append(Option(f"{demo_title(link.name)}  {params}", id=str(index)))
         with Vertical(id="picker"):
-            yield Label("open which demo?")
+            yield Label("打开哪个演示？ open which demo?")
             yield OptionList(*options, id="picker-list")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -81,7 +132,7 @@ class DemoScreen(Screen):
             return self.demo.resolve(params)
         except TutorError as error:
             # A card's link carries bad parameters: show the demo at its defaults and say why once mounted.
-            self._warning = f"{error}; using the defaults"
+            self._warning = f"{parameter_error(error)}; 改用默认值 using the defaults"
             return self.demo.resolve({})
 
     def compose(self) -> ComposeResult:
@@ -91,20 +142,21 @@ class DemoScreen(Screen):
                 yield Static(self.demo.summary, id="demo-summary")
                 for parameter in self.demo.parameters:
                     value = self.params[parameter.name]
+                    label = parameter_label(parameter.name)
                     if parameter.kind is bool:
-                        yield Checkbox(parameter.name, value=value, id=f"param-{parameter.name}", compact=True)
+                        yield Checkbox(label, value=value, id=f"param-{parameter.name}", compact=True)
                     else:
-                        yield Label(parameter.name, classes="param-name")
+                        yield Label(label, classes="param-name")
                         yield Input(str(value), id=f"param-{parameter.name}", compact=True, tooltip=parameter.help)
                     yield Static(parameter.help, classes="param-help")
-                yield Button("Run (enter)", id="run", variant="primary", compact=True)
+                yield Button("运行 Run (enter)", id="run", variant="primary", compact=True)
             with Vertical(id="demo-view"):
                 yield LoadingIndicator(id="demo-screen-loading")
-                yield Static(f"loading {self.demo.name} (torch and friends)…", id="demo-screen-status")
+                yield Static(f"加载中 loading {self.demo.name} (torch and friends)…", id="demo-screen-status")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = f"demo · {self.demo.name}"
+        self.title = f"演示 demo · {demo_title(self.demo.name)}"
         if self._warning:
             self.notify(self._warning, severity="warning")
         self._load()
@@ -136,7 +188,7 @@ class DemoScreen(Screen):
         try:
             view = module.make_widget(dict(self.params))
         except TutorError as error:
-            self._failed(str(error))
+            self._failed(parameter_error(error))
             return
         self.query_one("#demo-screen-loading").remove()
         self.query_one("#demo-screen-status").remove()
@@ -166,7 +218,7 @@ class DemoScreen(Screen):
         try:
             params = self.demo.resolve(self._form_values())
         except TutorError as error:
-            self.notify(str(error), title="parameter", severity="error")
+            self.notify(parameter_error(error), title="参数 parameter", severity="error")
             for name in getattr(error, "parameters", ()):
                 self.query_one(f"#param-{name}").add_class("-invalid")
             return

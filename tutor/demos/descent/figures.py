@@ -6,6 +6,7 @@ Shared by the terminal renderer and the Textual view; the plot functions draw on
 import math
 from typing import Any
 
+from rich import box
 from rich.table import Table
 
 from tutor.demos.charts import log10, log_ticks
@@ -77,18 +78,20 @@ def draw_minibatch(figure: Any, result: DescentResult) -> None:
 
 
 def rates_table(result: DescentResult) -> Table:
-    """Steps to the tolerance and rates per step, measured and from the theory."""
+    """Steps to the tolerance and rates per step (the distance's ratio, step to step), measured and from the theory."""
     root = math.sqrt(result.kappa)
-    table = Table(title=f"Quadratic, κ = {result.kappa:g}, tolerance {result.tol:g} (relative distance)",
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
+                  title=f"Quadratic, κ = {result.kappa:g}, tolerance {result.tol:g} (relative distance)",
                   caption=HEAVY_BALL_NOTE + f"\nGoh's optimal rates: GD (κ−1)/(κ+1) = "
                   f"{(result.kappa - 1) / (result.kappa + 1):.4f}, heavy ball (√κ−1)/(√κ+1) = "
                   f"{(root - 1) / (root + 1):.4f}.\nRMSprop and Adam rescale each coordinate, and this quadratic's "
                   "axes are the coordinates: they undo κ here, which they cannot do for a rotated valley.")
-    table.add_column("optimizer")
-    table.add_column("torch.optim call")
-    table.add_column("steps to tol", justify="right")
-    table.add_column("rate measured", justify="right")
-    table.add_column("rate theory", justify="right")
+    # Narrow views wrap the call and the headers; names and numbers stay whole (a cut rate reads as another).
+    table.add_column("optimizer", no_wrap=True)
+    table.add_column("torch.optim call", overflow="fold", min_width=16)
+    table.add_column("steps", justify="right", min_width=5)
+    table.add_column("rate", justify="right", min_width=6)
+    table.add_column("theory", justify="right", min_width=6)
     for run in result.optimizers:
         if run.diverged:
             steps = "diverged"
@@ -97,7 +100,9 @@ def rates_table(result: DescentResult) -> Table:
         else:
             steps = str(run.steps_to_tol)
         theory = "—" if run.rate_theory is None else f"{run.rate_theory:.4f}"
-        table.add_row(f"[{COLORS[run.name]}]{run.name}[/]", run.label, steps, f"{run.rate_measured:.4f}", theory)
+        # One keyword a line: a narrow view wraps the call between arguments, not inside a number.
+        call = run.label.replace(", ", ",\n")
+        table.add_row(f"[{COLORS[run.name]}]{run.name}[/]", call, steps, f"{run.rate_measured:.4f}", theory)
     return table
 
 

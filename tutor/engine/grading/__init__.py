@@ -41,6 +41,10 @@ NEW_COVERAGE = 0.55
 """Share of the point's words that the question does not contain which the clause must hold."""
 TOPIC_COVERAGE = 0.5
 """Share of the point's glossary terms the clause must hold."""
+PARTIAL_FLOOR = 0.4
+"""Share of a point's new words a clause must hold for partial credit when it does not make the point."""
+PARTIAL_MOST = 0.5
+"""The most credit a point the answer only half makes can earn (an examiner's half mark)."""
 ALTERNATIVE_SEPARATOR = " | "
 """Separates a key point from the alternatives the deck accepts for it."""
 
@@ -71,6 +75,16 @@ class PointResult:
     """Why the point was missed (a :class:`Miss` value); None when it was made."""
     detail: str = ""
     """What the reason refers to: the negating or opposite words, the wrong numbers."""
+    credit: float | None = None
+    """The point's share of the score: 1 when made, partial credit when the closest clause holds part of its
+    new words without negating or contradicting them, else 0 (None: decided by ``made``)."""
+
+    @property
+    def earned(self) -> float:
+        """The credit the point earns, 0 to 1."""
+        if self.credit is not None:
+            return self.credit
+        return 1.0 if self.made else 0.0
 
     @property
     def hit(self) -> bool:
@@ -87,6 +101,7 @@ class PointResult:
             "evidence": self.evidence,
             "reason": self.reason,
             "detail": self.detail,
+            "credit": self.earned,
         }
 
 
@@ -97,7 +112,7 @@ class Grade:
     card_id: str
     """The card answered."""
     score: float
-    """Share of the key points made, 0 to 1."""
+    """Mean credit of the key points, 0 to 1: each point made counts 1, a point half made partial credit."""
     points: tuple[PointResult, ...]
     """Each key point with how it fared."""
     reference: str
@@ -151,6 +166,10 @@ class _Form:
     """Terms the point shares with the question (静态图 in a question on static and dynamic graphs)."""
     others: frozenset[str]
     """The question's other terms: a clause about one of them instead is about something else."""
+    defined: frozenset[str] = frozenset()
+    """For a definition ("epoch是全部样本训练一次"): the terms and English words of what it defines."""
+    definition: frozenset[str] = frozenset()
+    """For a definition: the units of what it says the defined thing is."""
 
 
 @dataclass(frozen=True)
@@ -172,6 +191,19 @@ class _Window:
     members: tuple[_Member, ...]
     units: frozenset[str]
     quantities: tuple[Quantity, ...]
+
+
+_DEFINITION = re.compile(r"^(?P<subject>[^，,。；;]{1,24}?)(?<!不)(?<!并非)(?:就是|是指|指的是|是|指|表示|即|=)(?P<rest>.+)$")
+"""A key point that says what something is: the defined thing, then what it is."""
+
+
+def _definition(canon: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The defined thing's strong units (terms, English words) and the definition's units; empty when not one."""
+    match = _DEFINITION.match(canon)
+    if not match:
+        return frozenset(), frozenset()
+    subject = frozenset(u for u in units(match["subject"], point=True) if u.startswith(TERM_MARK) or not is_cjk(u[0]))
+    return (subject, units(match["rest"], point=True)) if subject else (frozenset(), frozenset())
 
 
 _LIST_SEPARATOR = re.compile(r"\s*(?:以及|或者|和|与|及|或|、|,|，|/|(?<![a-z])(?:and|or|vs\.?|versus)(?![a-z]))\s*")
@@ -242,9 +274,10 @@ def _forms(point: str, question: str) -> tuple[_Form, ...]:
         )
         quantities = read_quantities(alternative)
         new_quantities = tuple(q for q in quantities if not any(q.matches(a) for a in asked_quantities))
+        defined, definition = _definition(canon)
         forms.append(
             _Form(canon, point_units, point_units - asked, quantities, new_quantities, negations(canon) % 2,
-                  subjects, others)
+                  subjects, others, defined, definition)
         )
     return tuple(forms)
 
@@ -326,6 +359,8 @@ class _Verdict:
     evidence: str
     rank: int
     """How close the window came: 3 made, 2 the words matched but it was refused, 1 only the question's words."""
+    credit: float = 0.0
+    """Partial credit for a window that holds part of the point's new words and neither negates nor contradicts them."""
 
 
 def _scope(form: _Form, member: _Member) -> str:
@@ -375,7 +410,45 @@ def _refusal(form: _Form, window: _Window) -> tuple[str, str, str] | None:
     return None
 
 
-def _judge(form: _Form, window: _Window, asked: frozenset[str]) -> _Verdict:
+def _defines_another(form: _Form, window: _Window, siblings: tuple[_Form, ...]) -> bool:
+    """True when the point is a definition and the window names another of the card's defined things, not its own.
+
+    "batch size 是每次训练的样本数" does not say what an iteration is; a table row naming neither may.
+    """
+    if not form.defined or any(_found(unit, window.units) for unit in form.defined):
+        return False
+    return any(
+        s.defined and not s.defined & form.defined and all(_found(unit, window.units) for unit in s.defined)
+        for s in siblings
+    )
+
+
+def _swapped(form: _Form, window: _Window, siblings: tuple[_Form, ...]) -> str | None:
+    """For a definition: the other definition of the card the window states instead, as "X ≠ Y's", else None.
+
+    "epoch 指一次训练的样本数" holds epoch's words but says what a batch size is: the window holds another
+    definition's words more fully than this one's.
+    """
+    if not any(_found(unit, window.units) for unit in form.defined):
+        return None  # a clause that does not name the defined thing is not about it (see _defines_another)
+    for sibling in siblings:
+        if not sibling.defined or sibling.defined & form.defined:
+            continue
+        # Only the words that tell the two definitions apart count (both may say 样本 and 训练), and neither
+        # definition's mention of the other's defined thing ("样本数/batch size" names batch size).
+        mine = form.definition - sibling.definition - sibling.defined
+        yours = sibling.definition - form.definition - form.defined
+        if not mine or not yours:
+            continue
+        own = _share(mine, [u for u in mine if _found(u, window.units)])
+        theirs = _share(yours, [u for u in yours if _found(u, window.units)])
+        if theirs >= HIT_COVERAGE and theirs > own:
+            name = lambda subject: "/".join(sorted(u.lstrip(TERM_MARK) for u in subject))  # noqa: E731
+            return f"{name(form.defined)} ≠ {name(sibling.defined)}"
+    return None
+
+
+def _judge(form: _Form, window: _Window, asked: frozenset[str], siblings: tuple[_Form, ...] = ()) -> _Verdict:
     window_units = window.units
     said = " ".join(f"{member.canon} {member.context}" for member in window.members)
     opposite = opposed(form.canon, said)
@@ -395,7 +468,13 @@ def _judge(form: _Form, window: _Window, asked: frozenset[str]) -> _Verdict:
     if not words_ok:
         rank = 1 if coverage >= HIT_COVERAGE and form.units else 0
         reason = Miss.QUESTION_ONLY if rank else Miss.MISSING
-        return _Verdict(False, coverage, reason, "", window.text if rank else "", rank)
+        credit = 0.0 if _defines_another(form, window, siblings) else _partial(form, window, found)
+        return _Verdict(False, coverage, reason, "", window.text if rank else "", rank, credit)
+    if _defines_another(form, window, siblings):
+        return _Verdict(False, coverage, Miss.MISSING, "", window.text, 1)
+    swapped = _swapped(form, window, siblings) if form.defined else None
+    if swapped:
+        return _Verdict(False, coverage, Miss.CONTRADICTED, swapped, window.text, 2)
     refusal = _refusal(form, window)
     if refusal:
         return _Verdict(False, coverage, refusal[0], refusal[1], refusal[2], 2)
@@ -413,19 +492,42 @@ def _judge(form: _Form, window: _Window, asked: frozenset[str]) -> _Verdict:
     return _Verdict(True, coverage, None, "", window.text, 3)
 
 
-def _grade_point(point: str, question: str, windows: list[_Window]) -> PointResult:
+def _partial(form: _Form, window: _Window, found: list[str]) -> float:
+    """Credit for a window that holds part of the point's new words (an examiner's partial mark), else 0.
+
+    Only the point's own new words count, so the question's words earn nothing; a window that negates or
+    contradicts them, or states another number than the point's, earns nothing either.
+    """
+    if len(form.new) < 3:
+        return 0.0  # a point of one or two words is made or not
+    new_found = [unit for unit in found if unit in form.new]
+    share = _share(form.new, new_found)
+    if share < PARTIAL_FLOOR or not any(unit.startswith(TERM_MARK) or len(unit) > 1 for unit in new_found):
+        return 0.0
+    if _refusal(form, window):
+        return 0.0
+    if any(other.kind == q.kind and not q.matches(other) for q in form.quantities for other in window.quantities):
+        return 0.0
+    return round(PARTIAL_MOST * min(1.0, share / NEW_COVERAGE), 2)
+
+
+def _grade_point(point: str, question: str, windows: list[_Window], siblings: tuple[_Form, ...] = ()) -> PointResult:
     asked = _question(question)[0]
     best: _Verdict | None = None
+    credit = 0.0
     for form in _forms(point, question):
         for window in windows:
-            verdict = _judge(form, window, asked)
+            verdict = _judge(form, window, asked, siblings)
             if verdict.made:
-                return PointResult(point, verdict.coverage, True, verdict.evidence)
+                return PointResult(point, verdict.coverage, True, verdict.evidence, credit=1.0)
+            credit = max(credit, verdict.credit)
             if best is None or (verdict.rank, verdict.coverage) > (best.rank, best.coverage):
                 best = verdict
     if best is None:
-        return PointResult(point, 0.0, False, "", Miss.MISSING)
-    return PointResult(point, best.coverage, False, best.evidence, best.reason, best.detail)
+        return PointResult(point, 0.0, False, "", Miss.MISSING, credit=0.0)
+    if best.rank == 2:
+        credit = 0.0  # a clause negates, contradicts or misstates the point: no partial credit elsewhere
+    return PointResult(point, best.coverage, False, best.evidence, best.reason, best.detail, credit)
 
 
 _CODE_BLOCK = re.compile(r"```.*?```", re.S)
@@ -467,6 +569,9 @@ def grade_answer(card: Card, text: str) -> Grade:
     if derived:
         points = derive_points(card.answer)
     windows = _windows(split_clauses(text))
-    results = tuple(_grade_point(point, card.question, windows) for point in points)
-    score = sum(result.made for result in results) / len(results) if results else 0.0
+    results = tuple(
+        _grade_point(point, card.question, windows, tuple(f for other in points if other != point for f in _forms(other, card.question)))
+        for point in points
+    )
+    score = sum(result.earned for result in results) / len(results) if results else 0.0
     return Grade(card_id=card.id, score=score, points=results, reference=card.answer, derived_points=derived)

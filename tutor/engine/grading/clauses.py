@@ -7,6 +7,7 @@ scattered over it. A clause inherits the topic it is written under: the lead of 
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from tutor.questions.glossary import load_glossary
 from tutor.questions.text import is_cjk, normalize
@@ -197,10 +198,25 @@ def units(canon: str, *, point: bool = False) -> frozenset[str]:
                     continue
                 for word in _LATIN_WORD.findall(part):
                     if word not in STOP_WORDS:
-                        found.add(word)
+                        found.add(stem(word))
                         if "-" in word or "_" in word:
-                            found.update(piece for piece in re.split(r"[-_]", word) if piece)
+                            found.update(stem(piece) for piece in re.split(r"[-_]", word) if piece)
     return frozenset(found)
+
+
+@cache
+def _english_stemmer():
+    import snowballstemmer  # loaded on the first English word: most answers are Chinese
+
+    return snowballstemmer.stemmer("english")
+
+
+@cache
+def stem(word: str) -> str:
+    """An English word's Snowball stem (normalization, normalize and normalizing all read "normal")."""
+    if not word.isascii() or not word.isalpha():
+        return word
+    return _english_stemmer().stemWord(word)
 
 
 def _mask_exceptions(text: str) -> str:
