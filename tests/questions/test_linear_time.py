@@ -74,38 +74,6 @@ def _patterns() -> dict[str, re.Pattern]:
 PATTERNS = _patterns()
 
 
-def _known_slow() -> set[str]:
-    """Sources of the grader's patterns that are still slow on adversarial text (issue 17 item 4).
-
-    The grader is another helper's work in progress; these are reported to the coordinator rather than
-    rewritten here. Each is named by its module and attribute, so a renamed or fixed pattern is tested again.
-    """
-    named = {
-        "tutor.engine.grading": ("_LIST_SEPARATOR",),
-        "tutor.engine.grading.numbers": ("_FORMULA", "_FRACTION_CN", "_SHAPE", "_WORDED"),
-    }
-    sources = {r"\s*(?:[-*]\s*)?\*\*[^*]+\*\*\s*[：:]?\s*"}  # tutor.engine.grading.clauses._heading_level
-    for module_name, attributes in named.items():
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        sources |= {getattr(module, name).pattern for name in attributes if hasattr(module, name)}
-    return sources
-
-
-KNOWN_SLOW = _known_slow()
-
-
-def _pattern_cases():
-    for name in sorted(PATTERNS):
-        if PATTERNS[name].pattern in KNOWN_SLOW:
-            reason = "quadratic or worse on 100 KB of adversarial text; reported to the coordinator (grader)"
-            yield pytest.param(name, marks=pytest.mark.xfail(reason=reason, run=False))
-        else:
-            yield name
-
-
 def _leading_literal(source: str) -> str:
     """The text a pattern starts with, read up to its first operator (``<img\\b[^>]*`` → ``<img``)."""
     literal = []
@@ -156,7 +124,7 @@ def test_the_patterns_are_found():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", list(_pattern_cases()))
+@pytest.mark.parametrize("name", sorted(PATTERNS))
 def test_every_pattern_runs_in_linear_time_on_adversarial_text(name):
     pattern = PATTERNS[name]
     slow = []

@@ -206,7 +206,7 @@ def _definition(canon: str) -> tuple[frozenset[str], frozenset[str]]:
     return (subject, units(match["rest"], point=True)) if subject else (frozenset(), frozenset())
 
 
-_LIST_SEPARATOR = re.compile(r"\s*(?:以及|或者|和|与|及|或|、|,|，|/|(?<![a-z])(?:and|or|vs\.?|versus)(?![a-z]))\s*")
+_LIST_SEPARATOR = re.compile(r"(?<!\s)\s*(?:以及|或者|和|与|及|或|、|,|，|/|(?<![a-z])(?:and|or|vs\.?|versus)(?![a-z]))\s*")
 
 
 @lru_cache(maxsize=4096)

@@ -98,7 +98,7 @@ def canonical(text: str) -> str:
 
 def _heading_level(raw: str, line: str) -> int:
     """2 for a section heading (Markdown # or a bold line), 1 for a line that ends with a colon, else 0."""
-    if raw.lstrip().startswith("#") or re.fullmatch(r"\s*(?:[-*]\s*)?\*\*[^*]+\*\*\s*[：:]?\s*", raw):
+    if raw.lstrip().startswith("#") or re.fullmatch(r"(?<!\s)\s*(?:[-*]\s*)?\*\*[^*]+\*\*\s*(?:[：:]\s*)?", raw):
         return 2
     if line.rstrip().endswith(("：", ":")) and len(line) <= 40:
         return 1

@@ -40,13 +40,15 @@ _UNIT = r"(?:kb|mb|gb|tb|bytes|byte|字节|ms|us|μs|ns|毫秒|微秒|秒|%|s)"
 _SCALAR = rf"(?:{_INF}|[+-]?(?:{_NUM})(?:\*10\^[+-]?\d+|e[+-]?\d+)?\s?{_SCALE}?\s?{_UNIT}?)(?![a-z0-9])"
 _ENDPOINT = rf"(?:{_INF}|[+-]?(?:[0-9a-zα-ω().*/+-]*?[0-9a-zα-ω)]))"
 _BRACKETED = re.compile(rf"([(\[])\s*({_ENDPOINT})\s*,\s*({_ENDPOINT})\s*([)\]])")
+# Each pattern below that a run of digits or formula characters could start anywhere in is anchored to the
+# start of that run by a look-behind, so finditer tries one start per run: linear time on any text.
 _WORDED = re.compile(
-    rf"(?:between\s+|from\s+|在\s*)?({_SCALAR}|{_INF})\s*(?:到|至|~|～|and|to)\s*({_SCALAR}|{_INF})(?:\s*之间)?"
+    rf"(?<![0-9.,])(?:between\s+|from\s+|在\s*)?({_SCALAR}|{_INF})\s*(?:到|至|~|～|and|to)\s*({_SCALAR}|{_INF})(?:\s*之间)?"
 )
-_FORMULA = re.compile(r"[0-9a-zα-ω().*/+^-]*[0-9)][0-9a-zα-ω().*/+^-]*")
-_SHAPE = re.compile(r"\d+(?:\*\d+)+")
+_FORMULA = re.compile(r"(?<![0-9a-zα-ω().*/+^-])[0-9a-zα-ω().*/+^-]*[0-9)][0-9a-zα-ω().*/+^-]*")
+_SHAPE = re.compile(r"(?<!\d)\d+(?:\*\d+)+")
 _SCALAR_RE = re.compile(_SCALAR)
-_FRACTION_CN = re.compile(r"([一二两三四五六七八九十\d]+)分之([一二两三四五六七八九十\d]+)")
+_FRACTION_CN = re.compile(r"(?<![一二两三四五六七八九十\d])([一二两三四五六七八九十\d]+)分之([一二两三四五六七八九十\d]+)")
 _IMPLICIT_PRODUCT = re.compile(r"(?<=[0-9a-zα-ω)])(?=[(a-zα-ω])|(?<=\))(?=[0-9])")
 
 
