@@ -204,7 +204,9 @@ class DrillScreen(Screen):
     def on_countdown_finished(self, event: Countdown.Finished) -> None:
         event.stop()
         self.notify("time is up 时间到", severity="warning")
-        self._report()
+        # After the next refresh: a limit that runs out while the screen is still mounting must not replace the
+        # screen under its own header.
+        self.call_after_refresh(self._report)
 
     def action_end(self) -> None:
         """End the drill, asking first when that would throw away answers or a typed answer.
