@@ -121,6 +121,9 @@ async def test_the_countdown_ends_the_drill_when_time_is_up(data_dir):
             await pilot.pause(0.1)
         assert isinstance(app.screen, DrillReportScreen)
         assert any("time is up" in notice.message for notice in app._notifications)
+        # Let the report finish mounting: closing the app under a header still being mounted fails in Textual.
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause(0.2)
 
 
 async def test_escape_asks_before_throwing_away_a_typed_answer_and_the_report_lists_only_questions_shown(
