@@ -316,7 +316,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
         _print_json([hit.card.to_dict() for hit in hits])
         return ExitCode.OK
     if not hits:
-        _console().print("no card matches" + (" · 你是不是要找：" + _plain("、".join(nearest)) if nearest else ""))
+        _console().print(_plain("no card matches" + (" · 你是不是要找：" + "、".join(nearest) if nearest else "")))
         return ExitCode.OK
     _console().print(_card_table([hit.card for hit in hits], title=f"{len(hits)} cards, best first"))
     return ExitCode.OK
@@ -625,20 +625,13 @@ def _cmd_exam(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _plain(text: str) -> str:
-    """Return a name from the learner or a deck safe for the terminal, its Rich markup escaped."""
-    from rich.markup import escape
-
-    from tutor.questions.terminal_text import terminal_text
-
-    return escape(terminal_text(text))
-
-
-def _covers(exam) -> str:
+def _covers(exam):
     parts = [("decks " + ", ".join(exam.decks)) if exam.decks else "all decks"]
     if exam.tags:
         parts.append("tags " + ", ".join(exam.tags))
-    return f"[dim]{_plain('; '.join(parts))}[/]"
+    covers = _plain("; ".join(parts))
+    covers.stylize("dim")
+    return covers
 
 
 def _exam_plan(args: argparse.Namespace, study) -> int:
@@ -667,8 +660,8 @@ def _exam_plan(args: argparse.Namespace, study) -> int:
             )
             for result in results
         )
-        caption = (
-            f"the {ready.cards} cards of {_plain(ready.exam.name)} until {ready.exam.day.isoformat()}; knowledge kept: "
+        caption = _plain(
+            f"the {ready.cards} cards of {ready.exam.name} until {ready.exam.day.isoformat()}; knowledge kept: "
             f"mean recall on the day; {results[0].runs} simulated runs each"
         )
         _console().print(_table("retention and workload", columns, rows, caption=caption))
@@ -700,7 +693,7 @@ def _exam_plan(args: argparse.Namespace, study) -> int:
         f"{forecast.answers:.0f} answers in all; on the day {100 * forecast.share_ready:.0f}% of the cards expected at "
         f"{ready.exam.retention:g} or above ({forecast.runs} simulated runs; up to: 9 runs in 10)"
     )
-    console.print(_table(f"plan for {_plain(ready.exam.name)} · {ready.countdown()}", columns, rows, caption=caption))
+    console.print(_table(f"plan for {ready.countdown()}", columns, rows, caption=caption))
     if ready.new_per_day > settings.new_per_day:
         console.print(
             f"new cards per day raised to {min(ready.new_per_day, settings.exam_new_cap)} (yours: "

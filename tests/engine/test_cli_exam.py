@@ -110,3 +110,11 @@ def test_exam_plan_warns_of_days_above_the_maximum_reviews(home):
     assert plan["warnings"][0].startswith(f"{busy[0]['day']}: up to {busy[0]['review_cards_high']} reviews, more than")
     text = tutor(home, "exam", "plan", "final")
     assert text.returncode == 0 and "warning:" in text.stdout
+
+
+def test_an_exam_name_with_rich_markup_is_shown_as_typed_and_no_markup_leaks(home):
+    assert tutor(home, "exam", "add", "期末[x]", "--date", "2025-03-24").returncode == 0
+    listed = tutor(home, "exam", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert "期末[x]" in listed.stdout
+    assert "\\[" not in listed.stdout and "[dim]" not in listed.stdout and "[/]" not in listed.stdout
