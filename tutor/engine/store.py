@@ -574,6 +574,20 @@ class Transaction:
         self.put_setting(_TOKENS_KEY, TOKENS_VERSION)
 
 
+def _deck_tag_filter(
+    decks: Sequence[str] | None, tags: Sequence[str] | None, *, table: str = ""
+) -> tuple[str, list[str]]:
+    """The WHERE clause and its parameters for cards of any of ``decks`` with any of ``tags`` (all when empty)."""
+    where, params = [], []
+    if decks:
+        where.append(f"{table}deck IN {_in(decks)}")
+        params += list(decks)
+    if tags:
+        where.append(f"{table}id IN (SELECT text_id FROM card_tag WHERE tag IN {_in(tags)})")
+        params += list(tags)
+    return (f"WHERE {' AND '.join(where)}" if where else ""), params
+
+
 class Store:
     """One open connection to the learner's database. Use :meth:`open`; close it (or use ``with``)."""
 
@@ -726,14 +740,7 @@ class Store:
     ) -> list[Card]:
         """Return the cards of the named decks (all when none) with any of the tags (all when none), in order;
         the first ``limit`` of them when given."""
-        where, params = [], []
-        if decks:
-            where.append(f"t.deck IN {_in(decks)}")
-            params += list(decks)
-        if tags:
-            where.append(f"t.id IN (SELECT text_id FROM card_tag WHERE tag IN {_in(tags)})")
-            params += list(tags)
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        clause, params = _deck_tag_filter(decks, tags, table="t.")
         columns = ", ".join(f"t.{column.strip()}" for column in _TEXT_COLUMNS.split(","))
         rows = self.read(
             f"SELECT {columns} FROM card_text t {clause} ORDER BY t.position LIMIT ?", [*params, limit or -1]
@@ -744,14 +751,7 @@ class Store:
         self, *, decks: Sequence[str] | None = None, tags: Sequence[str] | None = None
     ) -> list[tuple[str, str]]:
         """Return (id, deck) of the cards :meth:`select` would return, without reading the cards' text."""
-        where, params = [], []
-        if decks:
-            where.append(f"deck IN {_in(decks)}")
-            params += list(decks)
-        if tags:
-            where.append(f"id IN (SELECT text_id FROM card_tag WHERE tag IN {_in(tags)})")
-            params += list(tags)
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        clause, params = _deck_tag_filter(decks, tags)
         return [(row[0], row[1]) for row in self.read(f"SELECT card_id, deck FROM card_text {clause} ORDER BY position", params)]
 
     def headlines(self, card_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
