@@ -4,20 +4,26 @@ Every answer is logged at once (mode drill) so a drill cut short keeps what was 
 also moves the schedule is decided when it ends (default: it does not), in one transaction.
 """
 
+from __future__ import annotations
+
 import math
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tutor.clock import now
 from tutor.engine.days import to_us
-from tutor.engine.grading import Grade, grade_answer
 from tutor.engine.records import LEECH_LAPSES
 from tutor.engine.store import Store, Transaction
 from tutor.errors import BadInputError
 from tutor.questions.card import Card
+
+if TYPE_CHECKING:
+    # The grader compiles a few hundred patterns and reads the glossary: only a drill's answer needs it, not
+    # the queue and ratings that import this module.
+    from tutor.engine.grading import Grade
 
 UNTAGGED = "untagged"
 """The tag a card without tags is reported under."""
@@ -205,6 +211,8 @@ class Drill:
             raise BadInputError(f"card {card_id!r} is not a question of this drill")
         if card_id in self._answers:
             raise BadInputError(f"card {card_id!r} was already answered in this drill")
+        from tutor.engine.grading import grade_answer
+
         grade = grade_answer(card, text)
         at = now()
         with self._store.transaction() as tx:
