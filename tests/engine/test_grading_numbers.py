@@ -29,6 +29,11 @@ def test_ordinals_articles_and_vague_counts_are_not_counts(text):
     assert read_quantities(text) == ()
 
 
+def test_a_formula_in_letters_is_compared_by_value():
+    assert one("F(x) + x").matches(one("f(x)+x"))
+    assert not one("F(x)×x").matches(one("F(x)+x"))
+
+
 def test_chinese_scales():
     assert one("1.2亿").values == (1.2e8,)
     assert one("1.38 亿").matches(one("138M"))

@@ -26,6 +26,7 @@ OPPOSITES = (
     ("最大化", "最小化"), ("高维", "低维"), ("同步", "异步"), ("越来越深", "越来越浅"), ("更快", "更慢"),
     ("行并行", "列并行"), ("按行", "按列"), ("生成模型", "判别模型"), ("等价", "不同"), ("灵活性强", "灵活性差"),
     ("易于", "难以"), ("非线性", "线性"), ("边构建边执行", "先构建"), ("半精度", "bf16"), ("启用", "关闭"), ("方便", "困难"), ("训练模式", "评估模式"), ("上溢", "下溢"), ("欠拟合", "过拟合"),
+    ("相反方向", "方向"), ("负梯度方向", "梯度方向"),
 )
 """Pairs of opposite words (after the glossary has merged synonyms: 增大, 提高, 扩大 all read 增加)."""
 
@@ -241,6 +242,40 @@ def opposed(point: str, clause: str) -> tuple[str, str] | None:
                 if mine not in clause.replace(theirs, "") or (theirs in mine and mine not in clause):
                     return mine, theirs
     return None
+
+
+def negated_opposite(point: str, text: str) -> bool:
+    """True when ``text`` negates the opposite of a word of the point right before it: 不会缩小 says 扩大."""
+    opposite = opposed(point, text)
+    if opposite is None:
+        return False
+    start = text.find(opposite[1])
+    return negations(text[max(0, start - 4) : start]) == 1
+
+
+DIRECTIONS = (
+    frozenset(("增加", "越大", "过大", "太大", "更快", "最大化")),
+    frozenset(("减少", "越小", "过小", "太小", "更慢", "最小化")),
+    frozenset(("易于",)), frozenset(("难以",)), frozenset(("启用",)), frozenset(("关闭",)), frozenset(("相反方向", "负梯度方向")),
+)
+"""Words of :data:`OPPOSITES` that say which way something goes (not which of two things it is about), in groups
+that say the same way: "higher entropy" (增加) says 熵越大."""
+
+
+def says_direction(word: str, text: str) -> bool:
+    """True when ``text`` says the way that the decisive ``word`` says (see :data:`DIRECTIONS`)."""
+    group = next((group for group in DIRECTIONS if word in group), (word,))
+    return any(same in text for same in group)
+
+
+def decisive_words(point: str) -> tuple[str, ...]:
+    """The point's words that say which way it goes (增加, 相反方向 …): without them a clause says something else."""
+    return tuple(
+        mine
+        for pair in OPPOSITES
+        for mine, theirs in (pair, pair[::-1])
+        if any(mine in group for group in DIRECTIONS) and mine in point and theirs not in point.replace(mine, "")
+    )
 
 
 def left_context(text: str, start: int, tokens: int = 4) -> int:
