@@ -113,6 +113,18 @@ def test_a_clause_without_the_points_direction_earns_no_partial_credit(cards):
     assert result(grade_answer(cards["c000-hw-2.1"], "参数沿负梯度方向走一步"), "沿梯度相反方向").made
 
 
+def test_a_word_for_the_same_way_says_the_points_direction(cards):
+    # 熵越大: "higher" (增加) goes the same way as 越大.
+    grade = grade_answer(cards["c003-distillation"], "A higher temperature T gives a distribution with higher entropy.")
+    assert result(grade, "熵越大").made
+
+
+def test_a_word_for_the_other_way_contradicts_the_points_direction(cards):
+    # 越小 goes the other way from 越大 although the pair 越大/越小 is not in the clause.
+    missed = result(grade_answer(cards["c003-distillation"], "温度系数 T 调得越高，分布的熵会减小"), "熵越大")
+    assert missed.reason == Miss.CONTRADICTED
+
+
 def test_swapped_subjects_make_neither_point(cards):
     # Every word of both points is in the answer, but each relation is said of the other subject.
     grade = grade_answer(cards["c001-5.1"], "静态图边运行边构建，动态图先构建整张图再执行")

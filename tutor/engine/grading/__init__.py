@@ -476,6 +476,10 @@ def _judge(form: _Form, window: _Window, asked: frozenset[str], siblings: tuple[
     if opposite:
         # The clause speaks of the point in the opposite word: judge it as if it had used the point's word.
         window_units = window_units | units(opposite[0], point=True) | units(opposite[0])
+    for word in decisive_words(form.canon):
+        if word not in said and says_direction(word, said):
+            # Another word for the same way ("higher entropy", 增加, for 熵越大) says the point's word.
+            window_units = window_units | units(word, point=True) | units(word)
     found = [unit for unit in form.units if _found(unit, window_units)]
     coverage = _share(form.units, found) if form.units else 1.0
     new_coverage = _share(form.new, [unit for unit in found if unit in form.new]) if form.new else 1.0

@@ -7,7 +7,7 @@ scattered over it. A clause inherits the topic it is written under: the lead of 
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from tutor.questions.glossary import load_glossary
 from tutor.questions.text import is_cjk, normalize
@@ -241,6 +241,14 @@ def opposed(point: str, clause: str) -> tuple[str, str] | None:
             if mine in point and theirs not in point.replace(mine, "") and theirs in clause.replace(mine, ""):
                 if mine not in clause.replace(theirs, "") or (theirs in mine and mine not in clause):
                     return mine, theirs
+    # Across words of one way: "学习率越小" says the opposite of "学习率过大" too.
+    for mine in decisive_words(point):
+        group = next((group for group in DIRECTIONS[:2] if mine in group), None)
+        if group is not None:
+            other = DIRECTIONS[DIRECTIONS.index(group) ^ 1]
+            theirs = next((word for word in other if word in clause), None)
+            if theirs and says_direction(theirs, clause):
+                return mine, theirs
     return None
 
 
@@ -263,19 +271,29 @@ that say the same way: "higher entropy" (增加) says 熵越大."""
 
 
 def says_direction(word: str, text: str) -> bool:
-    """True when ``text`` says the way that the decisive ``word`` says (see :data:`DIRECTIONS`)."""
-    group = next((group for group in DIRECTIONS if word in group), (word,))
-    return any(same in text for same in group)
+    """True when ``text`` says the way that the decisive ``word`` says, and not the other way too
+    (see :data:`DIRECTIONS`): "学习率越小震荡越大" says both ways and so neither of 过大's.
+    """
+    group = next((group for group in DIRECTIONS if word in group), frozenset((word,)))
+    index = DIRECTIONS.index(group) if group in DIRECTIONS else -1
+    other = DIRECTIONS[index ^ 1] if index in (0, 1) else frozenset()
+    return any(same in text for same in group) and not any(
+        theirs in text.replace(mine, "") for theirs in other for mine in group
+    )
 
 
+_DIRECTION_PAIRS = tuple(
+    (mine, theirs)
+    for pair in OPPOSITES
+    for mine, theirs in (pair, pair[::-1])
+    if any(mine in group for group in DIRECTIONS)
+)
+
+
+@lru_cache(maxsize=8192)
 def decisive_words(point: str) -> tuple[str, ...]:
     """The point's words that say which way it goes (增加, 相反方向 …): without them a clause says something else."""
-    return tuple(
-        mine
-        for pair in OPPOSITES
-        for mine, theirs in (pair, pair[::-1])
-        if any(mine in group for group in DIRECTIONS) and mine in point and theirs not in point.replace(mine, "")
-    )
+    return tuple(mine for mine, theirs in _DIRECTION_PAIRS if mine in point and theirs not in point.replace(mine, ""))
 
 
 def left_context(text: str, start: int, tokens: int = 4) -> int:
