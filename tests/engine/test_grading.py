@@ -125,6 +125,11 @@ def test_a_word_for_the_other_way_contradicts_the_points_direction(cards):
     assert missed.reason == Miss.CONTRADICTED
 
 
+def test_a_kin_term_makes_the_point(cards):
+    # 过拟合减轻 (防止) says 降低过拟合 (减少): the glossary keeps the two apart, an examiner reads them alike.
+    assert result(grade_answer(cards["c004-q31"], "用了 Dropout 之后过拟合减轻"), "降低过拟合").made
+
+
 def test_swapped_subjects_make_neither_point(cards):
     # Every word of both points is in the answer, but each relation is said of the other subject.
     grade = grade_answer(cards["c001-5.1"], "静态图边运行边构建，动态图先构建整张图再执行")

@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from tutor.engine.grading.clauses import (
+    KIN,
     PHRASE_LENGTH,
     TERM_MARK,
     Clause,
@@ -312,8 +313,9 @@ def _found(unit: str, window_units: frozenset[str]) -> bool:
     if unit in window_units:
         return True
     if unit.startswith(TERM_MARK):
-        # A longer term holds the point's term: 平移不变性 says 不变性, 池化层 says 池化.
-        return any(other.startswith(TERM_MARK) and unit[1:] in other for other in window_units)
+        # A longer term holds the point's term: 平移不变性 says 不变性, 池化层 says 池化; a kin term says it too.
+        kin = KIN.get(unit[1:], ())
+        return any(other.startswith(TERM_MARK) and (unit[1:] in other or other[1:] in kin) for other in window_units)
     if is_cjk(unit):
         return False
     # Latin words share a long prefix: gradient/gradients, normalize/normalization.

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from tutor.engine.grading.numbers import COUNT_CN
 from tutor.questions.glossary import load_glossary
 from tutor.questions.text import is_cjk, normalize
 
@@ -29,6 +30,14 @@ OPPOSITES = (
     ("相反方向", "方向"), ("负梯度方向", "梯度方向"),
 )
 """Pairs of opposite words (after the glossary has merged synonyms: 增大, 提高, 扩大 all read 增加)."""
+
+_KIN_PAIRS = (
+    ("减少", "防止"), ("误差", "损失函数"), ("架构", "结构"), ("神经元", "节点"), ("遗忘", "丢弃"),
+    ("效果", "性能"), ("保存", "内存"), ("模拟", "等价"),
+)
+KIN = {term: frozenset(b if term == a else a for a, b in _KIN_PAIRS if term in (a, b)) for pair in _KIN_PAIRS for term in pair}
+"""Terms an examiner reads alike in an answer though the glossary keeps them apart: 过拟合减轻 (防止) makes
+降低过拟合 (减少), 节点 says 神经元, 训练 loss (损失函数) says 训练误差."""
 
 STOP_CHARACTERS = frozenset("的了和与及或是在等个一中为其以而对之也就都把被着这那它其")
 """Function characters: alone they say nothing about the topic, so they neither count nor join bigrams."""
@@ -184,6 +193,7 @@ def units(canon: str, *, point: bool = False) -> frozenset[str]:
     if not point:
         pieces = [masked]
     for piece in pieces:
+        piece = COUNT_CN.sub(" ", piece)  # a count (三层) is compared as a number, not by its character
         for run in re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+", piece):
             kept = [c for c in run if c not in STOP_CHARACTERS and c not in NEGATIONS_CJK]
             found.update(kept)

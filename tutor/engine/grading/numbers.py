@@ -49,10 +49,13 @@ _FORMULA = re.compile(r"(?<![0-9a-zα-ω().*/+^-])[0-9a-zα-ω().*/+^-]*[0-9)][0
 _SHAPE = re.compile(r"(?<!\d)\d+(?:\*\d+)+")
 _SCALAR_RE = re.compile(_SCALAR)
 _FRACTION_CN = re.compile(r"(?<![一二两三四五六七八九十\d])([一二两三四五六七八九十\d]+)分之([一二两三四五六七八九十\d]+)")
-_COUNT_CN = re.compile(r"(?<![一二两三四五六七八九十百千万亿\d第])([二两三四五六七八九十]|十[一二三四五六七八九])(?=\s*(?:个|种|层|步|份|类|块|张|位|倍|台|组|项|条|门|阶段))")
+COUNT_CN = re.compile(r"(?<![一二两三四五六七八九十百千万亿\d第])([二两三四五六七八九十]|十[一二三四五六七八九])(?=\s*(?:个|种|层|步|份|类|块|张|位|倍|台|组|项|条|门|阶段))")
 """A count in Chinese numerals before a measure word (三个卷积核, 两种方法). 第三层 is an ordinal, and 一 is left
 out: 一个, 一次 mostly say "a", not a count an examiner checks."""
 _LETTER_OPERATION = re.compile(r"[a-zα-ω)][+*/^-][a-zα-ω(]")
+_EN_DIGITS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_COUNT_EN = re.compile(r"(?<![a-z])(?:two|three|four|five|six|seven|eight|nine|ten)(?![a-z])")
+"""A count in English words ("three 3×3 convolutions"); "one" is left out like 一."""
 _IMPLICIT_PRODUCT = re.compile(r"(?<=[0-9a-zα-ω)])(?=[(a-zα-ω])|(?<=\))(?=[0-9])")
 
 
@@ -247,8 +250,10 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
         denominator, numerator = _cn_number(match.group(1)), _cn_number(match.group(2))
         if denominator and numerator is not None:
             take(match.start(), match.end(), Quantity("scalar", (numerator / denominator,), match.group(), False))
-    for match in _COUNT_CN.finditer(text):
+    for match in COUNT_CN.finditer(text):
         take(match.start(), match.end(), Quantity("scalar", (float(_cn_number(match.group(1))),), match.group()))
+    for match in _COUNT_EN.finditer(text):
+        take(match.start(), match.end(), Quantity("scalar", (float(_EN_DIGITS[match.group()]),), match.group()))
     for match in _FORMULA.finditer(text):
         start, end = match.span()
         formula = match.group()
