@@ -17,6 +17,16 @@ async def type_answer(pilot, text: str) -> None:
         await pilot.press(character if character != " " else "space")
 
 
+async def test_the_header_counts_an_answer_as_soon_as_it_is_graded(data_dir, screen_text):
+    app = build_app(data_dir, "drill", drill=DrillOptions(decks=["study"], count=2))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+s")
+        assert "answered 0" in screen_text(app)
+        await type_answer(pilot, "下采样")
+        await pilot.press("ctrl+s")
+        assert "question 1 / 2   ·   answered 1" in screen_text(app)
+
+
 async def test_the_command_line_options_fill_the_drill_form(data_dir):
     options = DrillOptions(decks=["study"], tags=["fundamentals"], count=2, minutes=5.0)
     app = build_app(data_dir, "drill", drill=options)

@@ -359,9 +359,10 @@ def test_the_terminal_view_off_a_terminal_prints_the_schedule_and_the_numbers():
 def test_the_terminal_animation_plays_every_step(monkeypatch):
     from rich.console import Console
 
+    from tutor.demos import animation
     from tutor.demos.allreduce import terminal
 
-    monkeypatch.setattr(terminal.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(animation.time, "sleep", lambda seconds: None)
     result = run(*CASES[0])
     stream = io.StringIO()
     terminal.show(result, Console(file=stream, width=140, force_terminal=True))
@@ -375,9 +376,9 @@ async def test_the_app_view_computes_in_a_worker_and_plays_the_ring():
     from textual.app import App
 
     from tutor.demos.allreduce.frames import HOLD_S
-    from tutor.demos.allreduce.widget import make_widget
+    from tutor.demos.view import make_view
 
-    view = make_widget({"world_size": 2, "elements": 3})
+    view = make_view("allreduce", {"world_size": 2, "elements": 3})
 
     class Host(App):
         def compose(self):

@@ -1,6 +1,7 @@
 """Anki packages imported with their review history (FSRS state rebuilt as py-fsrs replays it), idempotently,
 and exported decks read back."""
 
+import json
 import random
 import shutil
 import sqlite3
@@ -203,6 +204,60 @@ def test_an_exported_deck_reads_back_with_the_same_cards_and_history(data_home, 
             (r.reviewed_at, r.rating, r.duration_ms) for r in before.history(first)
         ]
         assert after.card_state(exported).stability == before.card_state(first).stability
+
+
+def _exported_cards(package: Path, work: Path) -> tuple[int, dict[str, tuple]]:
+    """The collection's creation time and each note guid's cards row, read with sqlite3 from the package."""
+    with zipfile.ZipFile(package) as archive:
+        (work / "collection.anki2").write_bytes(archive.read("collection.anki2"))
+    db = sqlite3.connect(work / "collection.anki2")
+    try:
+        (created,) = db.execute("SELECT crt FROM col").fetchone()
+        rows = db.execute(
+            "SELECT notes.guid, cards.type, cards.queue, cards.due, cards.ivl, cards.reps, cards.lapses, cards.data "
+            "FROM cards JOIN notes ON notes.id = cards.nid"
+        )
+        return created, {guid: tuple(rest) for guid, *rest in rows}
+    finally:
+        db.close()
+
+
+def test_exported_cards_keep_their_schedules_in_ankis_cards_table(data_home, tmp_path):
+    _import([ANKI / "modern.apkg"], data_home)
+    name = anki_deck_name(CHILD)
+    out = tmp_path / "out.apkg"
+    export_anki_package(out, data_dir=data_home, deck=name, with_history=True)
+    created, rows = _exported_cards(out, tmp_path)
+    ids = {card.question: card.id for card in learner_library(data_home).deck(name).cards}
+    seen = set()
+    with _study(data_home) as study:
+        for card in read_anki_package(out).cards:
+            state = study.card_state(ids[card.question])
+            kind, queue, due, interval, reps, lapses, data = rows[card.note_guid]
+            seen.add(state.state)
+            if state.state == "new":
+                assert (kind, queue) == (0, 0)
+                continue
+            assert kind == queue == {"learning": 1, "review": 2, "relearning": 3}[state.state]
+            if state.state == "review":
+                # Due on a day counted from the collection's creation, as in Anki's own files.
+                assert due == (int(state.due.timestamp()) - created) // 86400
+                assert interval == round((state.due - state.last_review) / timedelta(days=1))
+            else:
+                assert due == int(state.due.timestamp())
+            assert (reps, lapses) == (state.reps, state.lapses)
+            memory = json.loads(data)
+            assert (memory["s"], memory["d"]) == pytest.approx((state.stability, state.difficulty), abs=1e-4)
+            assert memory["lrt"] == int(state.last_review.timestamp())
+    assert {"new", "review", "learning"} <= seen
+
+
+def test_a_plain_export_leaves_every_card_new_in_anki(data_home, tmp_path):
+    _import([ANKI / "modern.apkg"], data_home)
+    out = tmp_path / "plain.apkg"
+    export_anki_package(out, data_dir=data_home, deck=anki_deck_name(CHILD))
+    _, rows = _exported_cards(out, tmp_path)
+    assert {row[:2] for row in rows.values()} == {(0, 0)}
 
 
 def test_exporting_again_gives_the_same_note_guids(data_home, tmp_path):

@@ -38,6 +38,11 @@ def test_weakness_ranks_never_seen_and_lapsing_cards_above_well_known_ones():
     assert weakness("review", 50, 0.99) == weakness("review", 8, 0.99)  # lapses count up to a leech
 
 
+def test_lapses_count_up_to_the_learners_leech_threshold():
+    assert weakness("review", 3, 0.99, leech_at=3) == weakness("review", 50, 0.99, leech_at=3)
+    assert weakness("review", 3, 0.99, leech_at=3) > weakness("review", 3, 0.99)
+
+
 def test_a_drill_draws_weak_cards_more_often_than_well_known_ones(data_dir, clock):
     ids = [f"c{i}" for i in range(10)]
     library = make_library(deck=ids)

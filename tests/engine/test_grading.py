@@ -87,6 +87,18 @@ def test_a_clause_saying_the_opposite_does_not_make_the_point(cards, card, point
     assert missed.reason == Miss.CONTRADICTED
 
 
+def test_a_negated_opposite_makes_the_point(cards):
+    # 不会缩小 says 扩大 ("does not shrink" for "enlarges"): the negation and the opposite cancel.
+    made = result(grade_answer(cards[POOLING], "池化之后感受野不会缩小，反而变大"), "扩大感受野")
+    assert made.made
+
+
+def test_a_negated_opposite_about_the_other_subject_does_not_make_the_point(cards):
+    # "eval 不会关闭 Dropout" holds 启用's opposite, negated, but says it of eval, not of train.
+    missed = result(grade_answer(cards["c001-hw3-1"], "model.eval() 不会关闭 Dropout"), "model.train() 启用 Dropout")
+    assert not missed.made
+
+
 def test_swapped_subjects_make_neither_point(cards):
     # Every word of both points is in the answer, but each relation is said of the other subject.
     grade = grade_answer(cards["c001-5.1"], "静态图边运行边构建，动态图先构建整张图再执行")

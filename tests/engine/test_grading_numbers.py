@@ -19,6 +19,16 @@ def test_sixty_thousand_in_every_spelling(text):
     assert one(text).matches(one("60k"))
 
 
+@pytest.mark.parametrize(("text", "value"), [("三个卷积核", 3), ("两种方法", 2), ("十二层", 12)])
+def test_a_count_in_chinese_numerals(text, value):
+    assert one(text).values == (value,)
+
+
+@pytest.mark.parametrize("text", ["第三层", "一个卷积核", "三十多"])
+def test_ordinals_articles_and_vague_counts_are_not_counts(text):
+    assert read_quantities(text) == ()
+
+
 def test_chinese_scales():
     assert one("1.2亿").values == (1.2e8,)
     assert one("1.38 亿").matches(one("138M"))

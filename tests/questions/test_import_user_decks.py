@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tutor.questions.anki_decks import anki_deck_name
 from tutor.questions.readers.note import NoteFile
 from tutor.questions.user_decks import card_id, deck_slug, default_deck_name
 
@@ -44,3 +45,17 @@ def test_long_titles_that_share_a_beginning_get_different_names():
     first, second = "深度学习" * 20 + "上", "深度学习" * 20 + "下"
     assert deck_slug(first, cjk=True) != deck_slug(second, cjk=True)
     assert len(deck_slug(first, cjk=True)) == 64
+
+
+@pytest.mark.parametrize(
+    ("anki_deck", "expected"),
+    [
+        ("Physics::Chapter 1", "physics-chapter-1"),
+        # A Chinese Anki deck is named like a Chinese Markdown file, not by a hash.
+        ("智能计算系统::复习", "智能计算系统-复习"),
+        ("深度学习", "深度学习"),
+        ("!!!", f"anki-{_sha8('!!!')}"),
+    ],
+)
+def test_anki_deck_names_follow_the_same_rule_as_note_files(anki_deck, expected):
+    assert anki_deck_name(anki_deck) == expected

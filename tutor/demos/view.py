@@ -1,13 +1,17 @@
 """The Textual side shared by the demos: compute in a thread worker, show progress, then draw.
 
-Each demo's ``widget.py`` subclasses :class:`DemoView`, composes its plots and tables and fills them in
-``draw``. The compute function runs in a thread so the app keeps answering keys while torch works.
+Each demo's ``widget.py`` subclasses :class:`DemoView`: it names its demo and its parts (plots and text, top to
+bottom) and fills them in ``draw`` from the computed result. The compute function runs in a thread so the app
+keeps answering keys while torch works. :func:`make_view` builds the view of any demo by its name.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, ClassVar
 
+from rich.console import RenderableType
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.timer import Timer
@@ -15,13 +19,24 @@ from textual.widget import Widget
 from textual.widgets import LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
 
-from tutor.demos.charts import FPS
+from tutor.demos.charts import Chart
+from tutor.demos.plot import Plot
 from tutor.demos.registry import get_demo
 from tutor.errors import TutorError
 
 
+@dataclass(frozen=True)
+class Part:
+    """One piece of a demo's view: a plot of a fixed height, or text (a table, a picture) as tall as it is."""
+
+    name: str
+    """Its name in ``draw`` (the widget's id is ``<demo>-<name>``)."""
+    plot_height: int = 0
+    """Rows of a plot; 0 for text."""
+
+
 class DemoView(VerticalScroll):
-    """A demo in the app: a status line, a loading indicator while computing, then the demo's own widgets."""
+    """A demo in the app: a status line, a loading indicator while computing, then the demo's own parts."""
 
     DEFAULT_CSS = """
     DemoView {
@@ -34,10 +49,21 @@ class DemoView(VerticalScroll):
     DemoView > #demo-loading {
         height: 3;
     }
+    DemoView > .demo-text {
+        height: auto;
+    }
     """
 
     demo_name: ClassVar[str]
     """Registry name of the demo this view shows."""
+    parts: ClassVar[tuple[Part, ...]] = ()
+    """What the view shows under the status line, top to bottom."""
+    views: ClassVar[dict[str, type["DemoView"]]] = {}
+    """Every demo's view class by demo name (filled as the widget modules are imported)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        DemoView.views[cls.demo_name] = cls
 
     def __init__(self, params: dict[str, Any], **kwargs: Any) -> None:
         """Create the view; ``params`` are checked against the registry (defaults fill the rest).
@@ -51,18 +77,28 @@ class DemoView(VerticalScroll):
         self._animation: Timer | None = None
 
     def compose(self) -> Iterable[Widget]:
-        """Status line and loading indicator, then the demo's widgets."""
+        """Status line and loading indicator, then the demo's parts."""
         yield Static(id="demo-status")
         yield LoadingIndicator(id="demo-loading")
-        yield from self.compose_result()
-
-    def compose_result(self) -> Iterable[Widget]:
-        """The widgets that show a result; subclasses yield theirs."""
-        return ()
+        for part in self.parts:
+            if part.plot_height:
+                plot = Plot(id=f"{self.demo_name}-{part.name}")
+                plot.styles.height = part.plot_height
+                yield plot
+            else:
+                yield Static(id=f"{self.demo_name}-{part.name}", classes="demo-text")
 
     def draw(self, result: Any) -> None:
-        """Show ``result`` in the widgets of ``compose_result``; subclasses implement it."""
+        """Show ``result`` in the parts; subclasses implement it."""
         raise NotImplementedError
+
+    def show_chart(self, part: str, chart: Chart) -> None:
+        """Draw ``chart`` in the plot called ``part``."""
+        self.query_one(f"#{self.demo_name}-{part}", Plot).show_chart(chart)
+
+    def show_text(self, part: str, renderable: RenderableType) -> None:
+        """Show ``renderable`` (a table, a Rich picture) in the text part called ``part``."""
+        self.query_one(f"#{self.demo_name}-{part}", Static).update(renderable)
 
     def on_mount(self) -> None:
         """Start the first computation."""
@@ -93,19 +129,30 @@ class DemoView(VerticalScroll):
         """Extra keyword arguments for compute (a progress callback, say); none by default."""
         return {}
 
-    def play_frames(self, frames: Sequence[Any], show: Callable[[Any], None]) -> None:
-        """Call ``show`` on each of ``frames`` in turn, ``FPS`` a second, replacing any running animation."""
-        if self._animation is not None:
-            self._animation.stop()
-        pending = list(frames)
+    def play_frames(self, timed: Iterable[tuple[Any, float]], show: Callable[[Any], None]) -> None:
+        """Call ``show`` on each frame of ``timed`` and keep it for its seconds, replacing any running animation.
+
+        ``timed`` is an animation as :mod:`tutor.demos.animation` describes it (``steady(frames)`` for one tick
+        of its clock each).
+        """
+        self.stop_frames()
+        pending = iter(timed)
 
         def next_frame() -> None:
-            show(pending.pop(0))
-            if not pending and self._animation is not None:
-                self._animation.stop()
-                self._animation = None
+            self._animation = None
+            frame = next(pending, None)
+            if frame is None:
+                return
+            show(frame[0])
+            self._animation = self.set_timer(frame[1], next_frame)
 
-        self._animation = self.set_interval(1.0 / FPS, next_frame)
+        next_frame()
+
+    def stop_frames(self) -> None:
+        """Stop the running animation, if any, on the frame it shows."""
+        if self._animation is not None:
+            self._animation.stop()
+            self._animation = None
 
     def set_status(self, text: str, style: str = "") -> None:
         """Show one line above the result (plain text: brackets in it are not markup)."""
@@ -130,3 +177,14 @@ class DemoView(VerticalScroll):
             # A TutorError is a message for the learner (a bad parameter); anything else is a failure.
             text = str(error) if isinstance(error, TutorError) else f"failed: {error!r}"
             self.set_status(text, style="red")
+
+
+def make_view(name: str, params: dict[str, Any]) -> DemoView:
+    """Return the view of demo ``name`` for ``params``: its ``widget`` module is imported (torch with it).
+
+    Raises:
+        DemoParameterError: no such demo, an unknown parameter or a value out of bounds.
+    """
+    demo = get_demo(name)
+    importlib.import_module(f"tutor.demos.{demo.name}.widget")
+    return DemoView.views[demo.name](params)

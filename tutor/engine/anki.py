@@ -21,7 +21,7 @@ from tutor.engine.importing import StoredDecks, merge_notes, write_decks
 from tutor.engine.study import Study
 from tutor.errors import StoreError
 from tutor.questions.anki_decks import plan_anki_import
-from tutor.questions.anki_export import RevlogEntry, write_anki_package
+from tutor.questions.anki_export import AnkiCardType, AnkiSchedule, RevlogEntry, write_anki_package
 from tutor.questions.readers.anki_package import ReviewKind, read_anki_package
 from tutor.questions.user_decks import FileImport, check_deck_name
 from tutor.vocabulary import RATINGS
@@ -133,6 +133,8 @@ class PackageExport:
 _KINDS = {"new": ReviewKind.LEARN, "learning": ReviewKind.LEARN, "review": ReviewKind.REVIEW,
           "relearning": ReviewKind.RELEARN}
 """The Anki review kind of an answer given in each of our states."""
+_CARD_TYPES = {"learning": AnkiCardType.LEARN, "review": AnkiCardType.REVIEW, "relearning": AnkiCardType.RELEARN}
+"""The Anki card type of a studied card in each of our states."""
 
 
 def export_anki_package(path: Path, *, data_dir: Path, deck: str, with_history: bool = False) -> PackageExport:
@@ -145,9 +147,22 @@ def export_anki_package(path: Path, *, data_dir: Path, deck: str, with_history: 
     with open_collection(data_dir) as collection:
         chosen = collection.deck_with_cards(deck)
         history: dict[str, list[RevlogEntry]] = {}
+        schedules: dict[str, AnkiSchedule] = {}
         if with_history:
             study = Study(collection, tz=UTC)
             for card in chosen.cards:
+                state = study.card_state(card.id)
+                if state.state != "new" and state.due is not None and state.last_review is not None:
+                    schedules[card.id] = AnkiSchedule(
+                        kind=_CARD_TYPES[state.state],
+                        due=state.due,
+                        last_review=state.last_review,
+                        reps=state.reps,
+                        lapses=state.lapses,
+                        stability=state.stability,
+                        difficulty=state.difficulty,
+                        suspended=state.suspended,
+                    )
                 history[card.id] = [
                     RevlogEntry(
                         reviewed_at=record.reviewed_at,
@@ -158,5 +173,5 @@ def export_anki_package(path: Path, *, data_dir: Path, deck: str, with_history: 
                     for record in study.history(card.id)
                     if record.mode == "review"
                 ]
-    reviews = write_anki_package(chosen, path, history=history)
+    reviews = write_anki_package(chosen, path, history=history, schedules=schedules)
     return PackageExport(file=str(path), deck=chosen.name, cards=len(chosen.cards), reviews=reviews)

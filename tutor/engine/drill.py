@@ -76,15 +76,15 @@ class DrillOptions:
         return cls(count=questions, minutes=limit, **fields)
 
 
-def weakness(state: str, lapses: int, retrievability: float) -> float:
+def weakness(state: str, lapses: int, retrievability: float, *, leech_at: int = LEECH_LAPSES) -> float:
     """Return a card's drill weight: higher for never seen, low retrievability and many lapses.
 
-    A card never seen (state new) weighs as one forgotten; lapses add up to half again, capped at the leech
-    count.
+    A card never seen (state new) weighs as one forgotten; lapses add up to half again, capped at ``leech_at``
+    (the learner's leech threshold).
     """
     if state == "new":
         return _FLOOR + 1.0
-    return _FLOOR + (1.0 - retrievability) + 0.5 * min(lapses, LEECH_LAPSES) / LEECH_LAPSES
+    return _FLOOR + (1.0 - retrievability) + 0.5 * min(lapses, leech_at) / leech_at
 
 
 def pick_weighted(items: Sequence[str], weights: Sequence[float], count: int, rng: random.Random) -> list[str]:

@@ -134,6 +134,124 @@ def _quantile(values: Sequence[int], q: float) -> int:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What every run of a simulation shares: the cards, their schedulers, the days and the new-card limits."""
+
+    cards: Sequence[SimCard]
+    schedulers: dict[str, Scheduler]
+    now: datetime
+    day_starts: Sequence[datetime]
+    days: Sequence[date]
+    exams: Sequence[SimExam]
+    new_left_today: int
+    new_per_day: int
+    new_cap: int
+
+
+@dataclass(frozen=True)
+class _RunResult:
+    """One run: answers, new cards and answers to review cards of each day, and the exam cards' recall."""
+
+    loads: list[int]
+    fresh: list[int]
+    mature: list[int]
+    recalls: list[float]
+
+
+class _Run:
+    """One simulated learner going through the plan's days with its own random answers."""
+
+    def __init__(self, plan: _Plan, seed: int) -> None:
+        self.plan = plan
+        self.rng = random.Random(seed)
+        self.states = [card.state for card in plan.cards]
+        self.due_heap = [(state.due, index) for index, state in enumerate(self.states) if state.state != "new"]
+        heapq.heapify(self.due_heap)
+        self.unseen = [index for index, state in enumerate(self.states) if state.state == "new"]
+        self.next_new = 0
+
+    def allowance(self, index_day: int) -> int:
+        """New cards the learner may introduce on day ``index_day``: today's remainder, then the raised limit."""
+        plan = self.plan
+        if index_day == 0:
+            return plan.new_left_today
+        left = [plan.cards[i].card_id for i in self.unseen[self.next_new :]]
+        need = sum(
+            exam_new_quota(sum(card_id in exam.cards for card_id in left), exam.day_index - index_day)
+            for exam in plan.exams
+            if exam.day_index > index_day
+        )
+        return new_allowance(plan.new_per_day, need, plan.new_cap)
+
+    def study_day(self, index_day: int) -> tuple[int, int, int]:
+        """Answer every card due on day ``index_day`` and the day's new ones, in time order; return the answers,
+        the new cards and the answers to cards that were in review."""
+        plan = self.plan
+        end = plan.day_starts[index_day + 1]
+        session = max(plan.now, min(plan.day_starts[index_day] + SESSION_OFFSET, end))
+        events: list[tuple[datetime, int, int]] = []
+        for _ in range(min(self.allowance(index_day), len(self.unseen) - self.next_new)):
+            events.append((session, len(events), self.unseen[self.next_new]))
+            self.next_new += 1
+        introduced = order = len(events)
+        while self.due_heap and self.due_heap[0][0] < end:
+            due, index = heapq.heappop(self.due_heap)
+            events.append((max(session, due), order, index))
+            order += 1
+        heapq.heapify(events)
+        answers = matured = 0
+        while events:
+            at, _, index = heapq.heappop(events)
+            card, state = plan.cards[index], self.states[index]
+            matured += state.state == "review"
+            state = self.answer(card, state, at)
+            self.states[index] = state
+            answers += 1
+            if state.due < end:
+                order += 1
+                heapq.heappush(events, (max(at, state.due), order, index))
+            else:
+                heapq.heappush(self.due_heap, (state.due, index))
+        return answers, introduced, matured
+
+    def answer(self, card: SimCard, state: CardState, at: datetime) -> CardState:
+        """The learner's answer at ``at`` (good on a new card, else good when recalled), scheduled as the app
+        schedules a rating."""
+        scheduler = self.plan.schedulers[card.deck]
+        if state.state == "new":
+            rating = "good"
+        else:
+            recall = scheduling.recall_probability(scheduler, state.stability, state.last_review, at)
+            rating = "good" if self.rng.random() < recall else "again"
+        state = scheduling.review(scheduler, state, rating, at)
+        return toward_deadlines(scheduler, state, card.deadlines, at)
+
+    def recall_at(self, moment: datetime, card_ids: frozenset[str]) -> list[float]:
+        """The probability of recalling each card of ``card_ids`` at ``moment`` (0 for a card never seen)."""
+        recalls = []
+        for card, state in zip(self.plan.cards, self.states):
+            if card.card_id not in card_ids:
+                continue
+            recall = 0.0
+            if state.state != "new":
+                scheduler = self.plan.schedulers[card.deck]
+                recall = scheduling.recall_probability(scheduler, state.stability, state.last_review, moment)
+            recalls.append(recall)
+        return recalls
+
+    def run(self, exam_cards: frozenset[str]) -> _RunResult:
+        """Study every day of the plan; the recall of ``exam_cards`` is taken at the exam's start."""
+        loads, fresh, mature = [], [], []
+        for index_day in range(len(self.plan.days)):
+            answers, introduced, matured = self.study_day(index_day)
+            loads.append(answers)
+            fresh.append(introduced)
+            mature.append(matured)
+        exam_start = self.plan.day_starts[len(self.plan.days)]
+        return _RunResult(loads, fresh, mature, self.recall_at(exam_start, exam_cards))
+
+
 def simulate(
     cards: Sequence[SimCard],
     *,
@@ -160,86 +278,11 @@ def simulate(
         new_per_day, new_cap: the learner's new-card limit and the exams' cap on raising it.
         runs, seed: runs of the simulation and the seed of the first (the others follow it).
     """
-    exam_start = day_starts[len(days)]
-    per_run: list[list[int]] = []
-    new_per_run: list[list[int]] = []
-    mature_per_run: list[list[int]] = []
-    shares: list[float] = []
-    knowledge: list[float] = []
-    for run in range(runs):
-        rng = random.Random(seed + run)
-        states = [card.state for card in cards]
-        due_heap = [(state.due, index) for index, state in enumerate(states) if state.state != "new"]
-        heapq.heapify(due_heap)
-        unseen = [index for index, state in enumerate(states) if state.state == "new"]
-        next_new = 0
-        loads, fresh, mature = [], [], []
-        for index_day in range(len(days)):
-            end = day_starts[index_day + 1]
-            session = max(now, min(day_starts[index_day] + SESSION_OFFSET, end))
-            if index_day == 0:
-                allowance = new_left_today
-            else:
-                left = [cards[i].card_id for i in unseen[next_new:]]
-                need = sum(
-                    exam_new_quota(sum(card_id in exam.cards for card_id in left), exam.day_index - index_day)
-                    for exam in exams
-                    if exam.day_index > index_day
-                )
-                allowance = new_allowance(new_per_day, need, new_cap)
-            events: list[tuple[datetime, int, int]] = []
-            order = 0
-            for _ in range(min(allowance, len(unseen) - next_new)):
-                events.append((session, order, unseen[next_new]))
-                order += 1
-                next_new += 1
-            introduced = order
-            while due_heap and due_heap[0][0] < end:
-                due, index = heapq.heappop(due_heap)
-                events.append((max(session, due), order, index))
-                order += 1
-            heapq.heapify(events)
-            answers = matured = 0
-            while events:
-                at, _, index = heapq.heappop(events)
-                card = cards[index]
-                state = states[index]
-                scheduler = schedulers[card.deck]
-                matured += state.state == "review"
-                if state.state == "new":
-                    rating = "good"
-                else:
-                    recall = scheduling.recall_probability(scheduler, state.stability, state.last_review, at)
-                    rating = "good" if rng.random() < recall else "again"
-                state = scheduling.review(scheduler, state, rating, at)
-                state = toward_deadlines(scheduler, state, card.deadlines, at)
-                states[index] = state
-                answers += 1
-                if state.due < end:
-                    order += 1
-                    heapq.heappush(events, (max(at, state.due), order, index))
-                else:
-                    heapq.heappush(due_heap, (state.due, index))
-            loads.append(answers)
-            fresh.append(introduced)
-            mature.append(matured)
-        per_run.append(loads)
-        new_per_run.append(fresh)
-        mature_per_run.append(mature)
-        recalls = []
-        for index, card in enumerate(cards):
-            if card.card_id not in exam_cards:
-                continue
-            state = states[index]
-            recall = 0.0
-            if state.state != "new":
-                recall = scheduling.recall_probability(schedulers[card.deck], state.stability, state.last_review, exam_start)
-            recalls.append(recall)
-        shares.append(sum(value >= target for value in recalls) / len(recalls) if recalls else 1.0)
-        knowledge.append(statistics.fmean(recalls) if recalls else 1.0)
-    loads_by_day = list(zip(*per_run)) if per_run and days else []
-    new_by_day = list(zip(*new_per_run)) if new_per_run and days else []
-    mature_by_day = list(zip(*mature_per_run)) if mature_per_run and days else []
+    plan = _Plan(cards, schedulers, now, day_starts, days, exams, new_left_today, new_per_day, new_cap)
+    results = [_Run(plan, seed + run).run(exam_cards) for run in range(runs)]
+    shares = [sum(value >= target for value in r.recalls) / len(r.recalls) if r.recalls else 1.0 for r in results]
+    knowledge = [statistics.fmean(r.recalls) if r.recalls else 1.0 for r in results]
+    by_day = zip(days, *(zip(*(getattr(r, name) for r in results)) for name in ("loads", "fresh", "mature")))
     return Forecast(
         days=tuple(
             DayLoad(
@@ -250,13 +293,12 @@ def simulate(
                 statistics.fmean(reviews),
                 _quantile(reviews, HIGH_QUANTILE),
             )
-            for day, counts, new, reviews in zip(days, loads_by_day, new_by_day, mature_by_day)
+            for day, counts, new, reviews in by_day
         ),
         share_ready=statistics.fmean(shares),
         knowledge=statistics.fmean(knowledge),
-        answers=statistics.fmean(sum(loads) for loads in per_run),
+        answers=statistics.fmean(sum(r.loads) for r in results),
         runs=runs,
         retention=retention,
-        per_run=tuple(tuple(loads) for loads in per_run),
+        per_run=tuple(tuple(r.loads) for r in results),
     )
-

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from tutor.engine.records import LEECH_LAPSES
 from tutor.errors import BadInputError
 
 DEFAULT_RETENTION = 0.9
@@ -98,7 +99,7 @@ class StudySettings:
     """Same-day steps of a new card, in seconds (py-fsrs's default: 1 and 10 minutes)."""
     relearning_steps: tuple[int, ...] = (600,)
     """Same-day steps of a forgotten card, in seconds (py-fsrs's default: 10 minutes)."""
-    leech_threshold: int = 8
+    leech_threshold: int = LEECH_LAPSES
     """Lapses after which a card is a leech: its wording or the learner's approach needs work."""
     exam_new_cap: int = 100
     """Most new cards per day an exam may raise ``new_per_day`` to, to have its cards learnt in time."""

@@ -353,7 +353,7 @@ class Study:
             recall = 0.0
             if state:
                 recall = scheduling.recall_probability(schedulers[deck], stability, from_us(last_us), moment)
-            weights.append(weakness(STATES[state], lapses, recall))
+            weights.append(weakness(STATES[state], lapses, recall, leech_at=settings.leech_threshold))
         chosen = pick_weighted([card_id for card_id, _ in candidates], weights, count, random.Random(seed))
         if exam is not None:
             chosen = [card.id for card in self.exams.weakest(exam, count)]

@@ -1,8 +1,9 @@
 """Anki packages as the learner's decks: which tutor deck each Anki card goes to, under which stable id.
 
 - **Decks.** Without ``--deck``, each Anki deck becomes a tutor deck whose title is the Anki name with its
-  hierarchy (``智能计算系统::复习``) and whose name is that title as a slug (``physics-chapter-1``), or
-  ``anki-<8 hex digits of the name>`` when it has no Latin letter. With ``--deck NAME`` every card goes to
+  hierarchy (``智能计算系统::复习``) and whose name is that title as a slug, as Markdown notes' decks are named:
+  its Latin spelling (``Physics::Chapter 1`` → ``physics-chapter-1``), else its Chinese (``智能计算系统::复习`` →
+  ``智能计算系统-复习``), else ``anki-<8 hex digits of the name>``. With ``--deck NAME`` every card goes to
   ``NAME``, titled with the Anki decks' common parent.
 - **Stable ids.** A card's id is ``u-<deck>-<12 hex digits of the SHA-1 of the note's guid and the card's
   ordinal>``: Anki keeps a note's guid across exports, so re-importing a package (or an updated one) updates
@@ -27,7 +28,7 @@ from tutor.questions.card import Card, Source
 from tutor.questions.deck import DECK_NAME, Deck
 from tutor.questions.readers.anki_package import AnkiPackage, AnkiReview, read_anki_package
 from tutor.questions.readers.note import NoteFile
-from tutor.questions.user_decks import USER_CARD_PREFIX, FileImport, deck_slug, merge_file
+from tutor.questions.user_decks import USER_CARD_PREFIX, FileImport, merge_file, readable_deck_name
 
 ANKI_SUFFIXES = frozenset({".apkg", ".colpkg"})
 """File name extensions of Anki packages."""
@@ -50,9 +51,9 @@ def anki_card_id(deck: str, guid: str, ordinal: int) -> str:
 
 def anki_deck_name(anki_deck: str) -> str:
     """Return the tutor deck name of an Anki deck (see the module docstring)."""
-    slug = deck_slug(anki_deck)
-    if re.search(r"[a-z]", slug):
-        return slug
+    name = readable_deck_name(anki_deck)
+    if name is not None:
+        return name
     return f"anki-{hashlib.sha1(anki_deck.encode('utf-8')).hexdigest()[:8]}"
 
 

@@ -8,10 +8,15 @@ deck's title is the Anki deck name, so ``A::B`` titles keep their hierarchy. A n
 card id, so exporting again and importing into Anki updates the notes instead of duplicating them.
 
 With a review history, each answer is written as a row of Anki's ``revlog`` table of the package's collection
-(genanki writes none): its time, rating, duration and kind (learning, review or relearning).
+(genanki writes none): its time, rating, duration and kind (learning, review or relearning). Each studied
+card's schedule goes with it into Anki's ``cards`` row, as Anki itself stores one: its type and queue (learning,
+review, relearning, suspended), its due time (a day counted from the collection's creation for a review card, a
+Unix time for a learning one), interval, reps, lapses, and its FSRS memory state (``data``: stability ``s``,
+difficulty ``d``, last review ``lrt``), so a card known here is not new in Anki.
 """
 
 import hashlib
+import json
 import os
 import shutil
 import sqlite3
@@ -20,6 +25,7 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import IntEnum
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,6 +50,58 @@ class RevlogEntry:
     """How long the answer took, when known."""
     kind: ReviewKind
     """LEARN, REVIEW or RELEARN: the card's state when answered."""
+
+
+class AnkiCardType(IntEnum):
+    """Anki's ``cards.type`` (its ``cards.queue`` is the same number for a card that is not suspended)."""
+
+    NEW = 0
+    LEARN = 1
+    REVIEW = 2
+    RELEARN = 3
+
+
+SUSPENDED_QUEUE = -1
+"""Anki's ``cards.queue`` of a suspended card."""
+DEFAULT_FACTOR = 2500
+"""Anki's starting ease (permille), so that the card also schedules sensibly if FSRS is off in Anki."""
+
+
+@dataclass(frozen=True)
+class AnkiSchedule:
+    """A studied card's schedule, as written into Anki's ``cards`` row."""
+
+    kind: AnkiCardType
+    """LEARN, REVIEW or RELEARN."""
+    due: datetime
+    """When the card is due (aware UTC)."""
+    last_review: datetime
+    """When it was last answered (aware UTC)."""
+    reps: int
+    """Answers that moved its schedule."""
+    lapses: int
+    """Times it was forgotten after reaching review."""
+    stability: float | None
+    """FSRS stability in days."""
+    difficulty: float | None
+    """FSRS difficulty, 1 to 10."""
+    suspended: bool = False
+    """Kept out of Anki's queue."""
+
+    def row(self, collection_created: int) -> tuple[int, int, int, int, int, int, int, str]:
+        """Return (type, queue, due, ivl, factor, reps, lapses, data) of the card in a collection created at
+        ``collection_created`` (Unix seconds, Anki's ``col.crt``)."""
+        due_seconds = int(self.due.timestamp())
+        last_seconds = int(self.last_review.timestamp())
+        interval = max(1, round((due_seconds - last_seconds) / 86400))
+        # A review card is due on a day counted from the collection's creation; a learning one at a time.
+        due = (due_seconds - collection_created) // 86400 if self.kind == AnkiCardType.REVIEW else due_seconds
+        data: dict[str, float | int] = {"lrt": last_seconds}
+        if self.stability is not None and self.difficulty is not None:
+            data |= {"s": round(self.stability, 4), "d": round(self.difficulty, 4)}
+        queue = SUSPENDED_QUEUE if self.suspended else int(self.kind)
+        ivl = interval if self.kind == AnkiCardType.REVIEW else 0
+        return (int(self.kind), queue, due, ivl, DEFAULT_FACTOR, self.reps, self.lapses, json.dumps(data))
 
 
 def _bracket_math(state, silent: bool) -> bool:
@@ -123,12 +181,17 @@ def _tag(tag: str) -> str:
 
 
 def write_anki_package(
-    deck: Deck, path: Path, *, history: Mapping[str, Sequence[RevlogEntry]] | None = None
+    deck: Deck,
+    path: Path,
+    *,
+    history: Mapping[str, Sequence[RevlogEntry]] | None = None,
+    schedules: Mapping[str, AnkiSchedule] | None = None,
 ) -> int:
     """Write ``deck`` to ``path`` as an Anki package and return the number of review-log rows written.
 
     Args:
         history: each card's answers (by card id), written to the package's review log.
+        schedules: the schedule of each studied card (by card id), written to its row of Anki's cards.
 
     Raises:
         StoreError: the file cannot be written (an existing file is left as it was).
@@ -151,8 +214,13 @@ def write_anki_package(
         plain = work / "plain.apkg"
         genanki.Package(package_deck).write_to_file(str(plain))
         written = 0
-        if history:
-            written = _add_history(plain, work, {note_guid(card_id): rows for card_id, rows in history.items()})
+        if history or schedules:
+            written = _add_progress(
+                plain,
+                work,
+                {note_guid(card_id): rows for card_id, rows in (history or {}).items()},
+                {note_guid(card_id): schedule for card_id, schedule in (schedules or {}).items()},
+            )
         _replace(plain, path)
     except OSError as error:
         raise StoreError(f"cannot write {path}: {error.strerror or error}") from None
@@ -161,8 +229,14 @@ def write_anki_package(
     return written
 
 
-def _add_history(package: Path, work: Path, by_guid: Mapping[str, Sequence[RevlogEntry]]) -> int:
-    """Write the answers into the revlog of the package's collection and zip the package again."""
+def _add_progress(
+    package: Path,
+    work: Path,
+    by_guid: Mapping[str, Sequence[RevlogEntry]],
+    schedule_by_guid: Mapping[str, AnkiSchedule],
+) -> int:
+    """Write the answers into the revlog of the package's collection and the schedules into its cards, zip the
+    package again, and return the number of revlog rows."""
     with zipfile.ZipFile(package) as archive:
         members = {name: archive.read(name) for name in archive.namelist()}
     collection = work / "collection.anki2"
@@ -181,10 +255,17 @@ def _add_history(package: Path, work: Path, by_guid: Mapping[str, Sequence[Revlo
                 used.add(row_id)
                 duration = min(max(entry.duration_ms or 0, 0), 2**31 - 1)
                 rows.append((row_id, cards[guid], -1, entry.rating, 0, 0, 0, duration, int(entry.kind)))
+        (created,) = db.execute("SELECT crt FROM col").fetchone()
+        schedule_rows = [(*schedule.row(created), cards[guid]) for guid, schedule in schedule_by_guid.items()]
         with db:
             db.executemany(
                 "INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type) VALUES (?,?,?,?,?,?,?,?,?)",
                 rows,
+            )
+            db.executemany(
+                "UPDATE cards SET type = ?, queue = ?, due = ?, ivl = ?, factor = ?, reps = ?, lapses = ?, data = ? "
+                "WHERE id = ?",
+                schedule_rows,
             )
     finally:
         db.close()

@@ -50,14 +50,22 @@ def deck_slug(text: str, *, cjk: bool = False) -> str:
     return f"{slug[:55].rstrip('-')}-{hashlib.sha1(slug.encode('utf-8')).hexdigest()[:8]}"
 
 
-def default_deck_name(notes: NoteFile) -> str:
-    """Return the deck name for a file imported without ``--deck`` (see the module docstring)."""
-    texts = (notes.title or "", notes.path.stem)
+def readable_deck_name(*texts: str) -> str | None:
+    """Return the first readable deck name made of ``texts``: a Latin slug of any of them, else a Chinese one;
+    None when no text has a Latin letter or a CJK character."""
     for cjk in (False, True):
         for text in texts:
             slug = deck_slug(text, cjk=cjk)
             if re.search(_CJK if cjk else r"[a-z]", slug):
                 return slug
+    return None
+
+
+def default_deck_name(notes: NoteFile) -> str:
+    """Return the deck name for a file imported without ``--deck`` (see the module docstring)."""
+    name = readable_deck_name(notes.title or "", notes.path.stem)
+    if name is not None:
+        return name
     digest = hashlib.sha1((notes.title or notes.path.stem).encode("utf-8")).hexdigest()
     return f"notes-{digest[:8]}"
 

@@ -16,6 +16,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Load
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from tutor.demos.view import make_view
 from tutor.errors import DemoParameterError, TutorError
 from tutor.questions.card import Card
 
@@ -164,7 +165,7 @@ class DemoScreen(Screen):
     @work(thread=True, exclusive=True, group="demo-load", exit_on_error=False)
     def _load(self) -> None:
         try:
-            module = self.demo.module("widget")
+            self.demo.module("widget")
         except ModuleNotFoundError as error:
             if error.name and error.name.startswith(f"tutor.demos.{self.demo.name}"):
                 self.app.call_from_thread(
@@ -172,7 +173,7 @@ class DemoScreen(Screen):
                 )
                 return
             raise
-        self.app.call_from_thread(self._mount_view, module)
+        self.app.call_from_thread(self._mount_view)
 
     def _failed(self, message: str) -> None:
         self.query_one("#demo-screen-loading").remove()
@@ -184,9 +185,9 @@ class DemoScreen(Screen):
         if event.worker.group == "demo-load" and event.state is WorkerState.ERROR:
             self._failed(f"{self.demo.name} could not load: {event.worker.error}")
 
-    def _mount_view(self, module) -> None:
+    def _mount_view(self) -> None:
         try:
-            view = module.make_widget(dict(self.params))
+            view = make_view(self.demo.name, dict(self.params))
         except TutorError as error:
             self._failed(parameter_error(error))
             return

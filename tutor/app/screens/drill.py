@@ -133,12 +133,14 @@ class DrillScreen(Screen):
         """The current question's card."""
         return self.drill.questions[self.index]
 
+    def _show_progress(self) -> None:
+        self.query_one("#drill-progress", Static).update(
+            f"question {self.index + 1} / {len(self.drill.questions)}   ·   answered {len(self.answers)}"
+        )
+
     def _ask(self) -> None:
         self._graded = False
-        questions = self.drill.questions
-        self.query_one("#drill-progress", Static).update(
-            f"question {self.index + 1} / {len(questions)}   ·   answered {len(self.answers)}"
-        )
+        self._show_progress()
         self.query_one("#drill-question", CardView).show(self.card, revealed=False)
         answer = self.query_one("#drill-answer", TextArea)
         answer.text = ""
@@ -176,6 +178,7 @@ class DrillScreen(Screen):
             self._advance()
             return
         self._graded = True
+        self._show_progress()
         self.query_one("#drill-answer", TextArea).read_only = True
         grade_view = self.query_one("#drill-grade", Static)
         grade_view.update(grade_summary(grade))

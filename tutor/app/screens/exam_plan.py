@@ -9,38 +9,40 @@ from textual.containers import Grid
 from textual.screen import Screen
 from textual.widgets import Footer, Header, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
-from textual_plotext import PlotextPlot
 
 from tutor.app.screens.stats import count_ticks
+from tutor.demos.charts import Bars, Chart, Curve, Rule, Ticks
+from tutor.demos.plot import Plot
 from tutor.questions.terminal_text import terminal_text
 
 
-def draw_plan(plt, forecast, maximum: int) -> None:
+def plan_chart(forecast, maximum: int) -> Chart:
     """Bars of the answers expected each day, the review cards among them, and the learner's maximum."""
     days = list(range(len(forecast.days)))
-    plt.bar(days, [day.reviews for day in forecast.days], color="orange", label="answers")
-    plt.plot(days, [day.review_cards_high for day in forecast.days], color="red", label="review cards (9 in 10)")
     highest = max([day.high for day in forecast.days] + [1])
-    if maximum <= 2 * highest:
-        plt.hline(maximum, color="gray")
-    plt.title(f"answers per day until the exam · maximum {maximum} reviews a day")
-    plt.xlabel("days from today")
-    plt.xticks(days[:: max(1, len(days) // 7)])
-    plt.yticks(count_ticks(highest))
+    return Chart(
+        title=f"考前每日回答 answers per day until the exam · maximum {maximum} reviews a day",
+        bars=Bars(days, ([day.reviews for day in forecast.days],), ("orange",), ("回答 answers",)),
+        curves=(Curve(days, [day.review_cards_high for day in forecast.days], "red", "复习卡 review cards (9 in 10)"),),
+        rules=(Rule(maximum),) if maximum <= 2 * highest else (),
+        xlabel="距今天数 days from today",
+        xticks=Ticks(days[:: max(1, len(days) // 7)]),
+        yticks=Ticks(count_ticks(highest)),
+    )
 
 
-def draw_retentions(plt, results) -> None:
+def retentions_chart(results) -> Chart:
     """For each desired retention: answers per day (bars) and knowledge kept on the exam day (line, %)."""
-    # Numbers on the x axis, labelled: plotext reads strings given as x values as dates.
     positions = list(range(len(results)))
     per_day = [result.answers / max(1, len(result.days)) for result in results]
-    plt.bar(positions, per_day, color="cyan", label="answers a day")
-    plt.plot(
-        positions, [100 * result.knowledge for result in results], color="green", label="kept on the day %", yside="right"
+    return Chart(
+        title="目标保持率 desired retention: workload and knowledge kept",
+        bars=Bars(positions, (per_day,), ("cyan",), ("每日回答 answers a day",)),
+        curves=(Curve(positions, [100 * result.knowledge for result in results], "green", "考试日掌握 kept on the day %",
+                      right=True),),
+        xlabel="目标保持率 desired retention",
+        xticks=Ticks(positions, [f"{result.retention:.2f}" for result in results]),
     )
-    plt.xticks(positions, [f"{result.retention:.2f}" for result in results])
-    plt.title("desired retention: workload and knowledge kept")
-    plt.xlabel("desired retention")
 
 
 class ExamPlanScreen(Screen):
@@ -61,8 +63,8 @@ class ExamPlanScreen(Screen):
         yield Static("simulating the days until the exam…", id="plan-summary")
         yield LoadingIndicator(id="plan-loading")
         with Grid(id="plan-plots"):
-            yield PlotextPlot(id="plot-plan")
-            yield PlotextPlot(id="plot-retentions")
+            yield Plot(id="plot-plan")
+            yield Plot(id="plot-retentions")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -87,14 +89,7 @@ class ExamPlanScreen(Screen):
             self._draw_plan(*event.worker.result)
             self._compare()
         elif event.state is WorkerState.SUCCESS and event.worker.group == "retentions":
-            self._draw("#plot-retentions", lambda plt: draw_retentions(plt, event.worker.result))
-
-    def _draw(self, plot_id: str, draw) -> None:
-        plot = self.query_one(plot_id, PlotextPlot)
-        plot.plt.clear_data()
-        plot.plt.clear_figure()
-        draw(plot.plt)
-        plot.refresh()
+            self.query_one("#plot-retentions", Plot).show_chart(retentions_chart(event.worker.result))
 
     def _draw_plan(self, ready, forecast, settings) -> None:
         self.query_one("#plan-loading").display = False
@@ -117,7 +112,7 @@ class ExamPlanScreen(Screen):
             )
         self.query_one("#plan-summary", Static).update(summary)
         self.query_one("#plan-plots").display = True
-        self._draw("#plot-plan", lambda plt: draw_plan(plt, forecast, settings.max_reviews_per_day))
+        self.query_one("#plot-plan", Plot).show_chart(plan_chart(forecast, settings.max_reviews_per_day))
 
     def action_back(self) -> None:
         self.app.pop_screen()

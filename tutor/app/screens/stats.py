@@ -8,10 +8,11 @@ from textual.containers import Grid
 from textual.screen import Screen
 from textual.widgets import Footer, Header, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
-from textual_plotext import PlotextPlot
 
 from tutor.app.format import percent
 from tutor.app.widgets.bars import Bar, BarChart
+from tutor.demos.charts import Bars, Chart, Ticks
+from tutor.demos.plot import Plot
 from tutor.vocabulary import STATES
 
 STATE_ORDER = (*STATES, "suspended")
@@ -24,29 +25,33 @@ def count_ticks(highest: int, most: int = 5) -> list[int]:
     return list(range(0, max(highest, 1) + step, step))
 
 
-def draw_per_day(plt, stats) -> None:
+def per_day_chart(stats) -> Chart:
     """Stacked bars of review and drill answers on each of the last days (today at 0)."""
     days = [index - len(stats.per_day) + 1 for index in range(len(stats.per_day))]
-    plt.stacked_bar(
-        days,
-        [[day.reviews for day in stats.per_day], [day.drills for day in stats.per_day]],
-        labels=["review", "drill"],
-        color=["green", "blue"],
+    return Chart(
+        title="每日回答 answers per day",
+        bars=Bars(
+            days,
+            ([day.reviews for day in stats.per_day], [day.drills for day in stats.per_day]),
+            ("green", "blue"),
+            ("复习 review", "练习 drill"),
+        ),
+        xlabel="天前 days ago",
+        xticks=Ticks(sorted(range(0, days[0] - 1, -7))),
+        yticks=Ticks(count_ticks(max((day.reviews + day.drills for day in stats.per_day), default=0))),
     )
-    plt.title("answers per day")
-    plt.xlabel("days ago")
-    plt.xticks(sorted(range(0, days[0] - 1, -7)))
-    plt.yticks(count_ticks(max((day.reviews + day.drills for day in stats.per_day), default=0)))
 
 
-def draw_forecast(plt, stats) -> None:
+def forecast_chart(stats) -> Chart:
     """Bars of the cards due on each coming day (today, overdue included, at 0)."""
     days = list(range(len(stats.forecast)))
-    plt.bar(days, list(stats.forecast), color="orange")
-    plt.title("due forecast")
-    plt.xlabel("days from today")
-    plt.xticks(days[::7])
-    plt.yticks(count_ticks(max(stats.forecast, default=0)))
+    return Chart(
+        title="到期预测 due forecast",
+        bars=Bars(days, (list(stats.forecast),), ("orange",)),
+        xlabel="距今天数 days from today",
+        xticks=Ticks(days[::7]),
+        yticks=Ticks(count_ticks(max(stats.forecast, default=0))),
+    )
 
 
 STATE_LABELS = {
@@ -87,8 +92,8 @@ class StatsScreen(Screen):
         yield Static("reading the review log…", id="stats-summary")
         yield LoadingIndicator(id="stats-loading")
         with Grid(id="stats-plots"):
-            yield PlotextPlot(id="plot-per-day")
-            yield PlotextPlot(id="plot-forecast")
+            yield Plot(id="plot-per-day")
+            yield Plot(id="plot-forecast")
             yield BarChart(id="plot-retention")
             yield BarChart(id="plot-states")
         yield Footer()
@@ -122,14 +127,8 @@ class StatsScreen(Screen):
         summary.append(f" · due today {stats.forecast[0] if stats.forecast else 0}")
         self.query_one("#stats-summary", Static).update(summary)
         self.query_one("#stats-plots").display = True
-        for plot_id, draw in (
-            ("#plot-per-day", lambda plt: draw_per_day(plt, stats)),
-            ("#plot-forecast", lambda plt: draw_forecast(plt, stats)),
-        ):
-            plot = self.query_one(plot_id, PlotextPlot)
-            plot.plt.clear_data()
-            draw(plot.plt)
-            plot.refresh()
+        self.query_one("#plot-per-day", Plot).show_chart(per_day_chart(stats))
+        self.query_one("#plot-forecast", Plot).show_chart(forecast_chart(stats))
         self.query_one("#plot-retention", BarChart).show(
             f"真实保持率 true retention {percent(stats.retention)}", retention_bars(stats, desired), maximum=100
         )

@@ -1,8 +1,9 @@
 """Horizontal bar charts drawn with Rich text: every bar to scale at any width, labels aligned by terminal cells.
 
-plotext (before 6) measures labels in characters, so Chinese labels push their bars out of line, and at small
-sizes it rounds short bars up to the width of long ones. Here a bar's length is its value over the largest,
-in eighths of a cell, and labels are padded by their width on screen (Rich counts a CJK character as two).
+The plots elsewhere are plotext charts (``tutor.demos.charts``), whose bars stand upright; plotext 6.1's
+horizontal bars take their length range from the bar positions and draw every bar full. Here a bar's length is
+its value over the largest, in eighths of a cell, and labels are padded by their width on screen (Rich counts
+a CJK character as two).
 """
 
 from dataclasses import dataclass

@@ -1,13 +1,12 @@
 """What the activations demo draws: every function on one set of axes, their derivatives, and a table.
 
-Shared by the terminal renderer and the Textual view; the plot functions draw on any plotext figure.
+Shared by the terminal renderer and the Textual view: the plots are charts (data), drawn by either.
 """
-
-from typing import Any
 
 from rich.table import Table
 
 from tutor.demos.activations.compute import SATURATION, ActivationsResult
+from tutor.demos.charts import Chart, Curve
 
 COLORS = ("red", "orange", "yellow", "green", "cyan", "blue", "magenta", "white", 208, 141)
 """Plot colour of each activation, in ACTIVATIONS order (plotext names or 256-colour codes)."""
@@ -21,22 +20,23 @@ def _thin(values: tuple[float, ...]) -> list[float]:
     return list(values[::stride]) + ([values[-1]] if (len(values) - 1) % stride else [])
 
 
-def draw_functions(figure: Any, result: ActivationsResult) -> None:
-    """Draw every activation over the interval on one set of axes."""
-    figure.clear_data()
+def functions_chart(result: ActivationsResult) -> Chart:
+    """Every activation over the interval on one set of axes."""
     xs = _thin(result.xs)
-    for curve, color in zip(result.curves, COLORS, strict=True):
-        figure.plot(xs, _thin(curve.values), color=color, marker="braille", label=curve.name)
-    figure.title(f"activations on [{result.lo:g}, {result.hi:g}]")
+    curves = tuple(
+        Curve(xs, _thin(curve.values), color, curve.name) for curve, color in zip(result.curves, COLORS, strict=True)
+    )
+    return Chart(title=f"激活函数 activations on [{result.lo:g}, {result.hi:g}]", curves=curves)
 
 
-def draw_derivatives(figure: Any, result: ActivationsResult) -> None:
-    """Draw every derivative (by autograd) on one set of axes."""
-    figure.clear_data()
+def derivatives_chart(result: ActivationsResult) -> Chart:
+    """Every derivative (by autograd) on one set of axes."""
     xs = _thin(result.xs)
-    for curve, color in zip(result.curves, COLORS, strict=True):
-        figure.plot(xs, _thin(curve.derivatives), color=color, marker="braille", label=curve.name + "′")
-    figure.title("derivatives by autograd")
+    curves = tuple(
+        Curve(xs, _thin(curve.derivatives), color, curve.name + "′")
+        for curve, color in zip(result.curves, COLORS, strict=True)
+    )
+    return Chart(title="导数 derivatives by autograd", curves=curves)
 
 
 def _interval(interval: tuple[float, float], result: ActivationsResult) -> str:

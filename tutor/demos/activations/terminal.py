@@ -4,16 +4,12 @@ from rich.console import Console
 
 from tutor.demos.activations import figures
 from tutor.demos.activations.compute import ActivationsResult
-from tutor.demos.charts import new_figure, plot_width, to_text
+from tutor.demos.charts import plot_width, render
 
 
 def show(result: ActivationsResult, console: Console) -> None:
     """Print both plots and the table (nothing moves here, so there is no animation)."""
     width = plot_width(console)
-    functions = new_figure(width, 22)
-    figures.draw_functions(functions, result)
-    console.print(to_text(functions))
-    derivatives = new_figure(width, 18)
-    figures.draw_derivatives(derivatives, result)
-    console.print(to_text(derivatives))
+    console.print(render(figures.functions_chart(result), width, 22))
+    console.print(render(figures.derivatives_chart(result), width, 18))
     console.print(figures.summary_table(result))

@@ -13,9 +13,8 @@ from rich.text import Text
 
 from tutor.demos.allreduce.compute import Result
 from tutor.demos.allreduce.schedule import REDUCE_SCATTER
+from tutor.demos.animation import FRAME_S
 
-FPS = 24
-"""Frames per second while chunks move."""
 MOVE_FRAMES = 16
 """Frames a chunk takes to cross from one rank to the next."""
 HOLD_S = 0.6
@@ -124,7 +123,7 @@ def ring_frames(result: Result) -> Iterator[tuple[RenderableType, float]]:
     yield ring_frame(result, -1, 1.0), HOLD_S * 2
     for index in range(len(result.trace.steps)):
         for frame in range(MOVE_FRAMES):
-            yield ring_frame(result, index, frame / MOVE_FRAMES), 1 / FPS
+            yield ring_frame(result, index, frame / MOVE_FRAMES), FRAME_S
         yield ring_frame(result, index, 1.0), HOLD_S
 
 

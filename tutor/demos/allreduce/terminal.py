@@ -1,13 +1,12 @@
 """Play the all-reduce in a terminal: every chunk moving between ranks, step by step, with the partial sums."""
 
 import os
-import time
 
 from rich.console import Console
-from rich.live import Live
 
 from tutor.demos.allreduce.compute import Result
-from tutor.demos.allreduce.frames import FPS, MAX_ANIMATED_RANKS, ring_frame, ring_frames, step_table, summary
+from tutor.demos.allreduce.frames import MAX_ANIMATED_RANKS, ring_frame, ring_frames, step_table, summary
+from tutor.demos.animation import play_live
 
 
 def show(result: Result, console: Console) -> None:
@@ -21,10 +20,7 @@ def show(result: Result, console: Console) -> None:
         return
     drawable = result.world_size <= MAX_ANIMATED_RANKS
     if console.is_terminal and drawable:
-        with Live(console=console, refresh_per_second=FPS, auto_refresh=False) as live:
-            for frame, seconds in ring_frames(result):
-                live.update(frame, refresh=True)
-                time.sleep(seconds)
+        play_live(console, ring_frames(result), lambda frame: frame)
     else:
         console.print(step_table(result))
         if drawable:

@@ -1,15 +1,14 @@
 """What the descent demo draws: contour and paths, SGD noise by batch size, and the tables of rates.
 
-Shared by the terminal renderer and the Textual view; the plot functions draw on any plotext figure.
+Shared by the terminal renderer and the Textual view: the plots are charts (data), drawn by either.
 """
 
 import math
-from typing import Any
 
 from rich import box
 from rich.table import Table
 
-from tutor.demos.charts import log10, log_ticks
+from tutor.demos.charts import Chart, Curve, log10, log_ticks
 from tutor.demos.descent.compute import HEAVY_BALL_NOTE, DescentResult
 
 COLORS = {"gd": "red", "momentum": "green", "nesterov": "cyan", "rmsprop": "magenta", "adam": "orange"}
@@ -43,38 +42,42 @@ def _limits(result: DescentResult) -> tuple[float, float]:
     return 1.1 * min(max(ax, px), 3 * ax), 1.1 * min(max(ay, py), 3 * ay)
 
 
-def draw_paths(figure: Any, result: DescentResult, step: int) -> None:
-    """Draw the contours of f and every optimizer's first ``step`` steps."""
-    figure.clear_data()
+def paths_chart(result: DescentResult, step: int) -> Chart:
+    """The contours of f and every optimizer's first ``step`` steps."""
     lam1, lamn = result.eigenvalues
     f0 = 0.5 * (lam1 * result.start[0] ** 2 + lamn * result.start[1] ** 2)
     angles = [2 * math.pi * i / 120 for i in range(121)]
+    contours = []
     for level in CONTOUR_LEVELS:
         ax, ay = math.sqrt(2 * level * f0 / lam1), math.sqrt(2 * level * f0 / lamn)
-        figure.plot([ax * math.cos(t) for t in angles], [ay * math.sin(t) for t in angles],
-                    color="gray", marker="braille")
+        contours.append(Curve([ax * math.cos(t) for t in angles], [ay * math.sin(t) for t in angles], "gray"))
+    paths = []
     for run in result.optimizers:
         points = run.path[: step + 1]
-        figure.plot([x for x, _ in points], [y for _, y in points], color=COLORS[run.name],
-                    marker="braille", label=run.name)
+        paths.append(Curve([x for x, _ in points], [y for _, y in points], COLORS[run.name], run.name))
     wx, wy = _limits(result)
-    figure.xlim(-wx, wx)
-    figure.ylim(-wy, wy)
-    figure.title(f"f = ½(x² + {result.kappa:g}·y²), κ = {result.kappa:g}: step {step}")
+    return Chart(
+        title=f"f = ½(x² + {result.kappa:g}·y²), κ = {result.kappa:g}: 第 {step} 步 step {step}",
+        curves=(*contours, *paths),
+        xlim=(-wx, wx),
+        ylim=(-wy, wy),
+    )
 
 
-def draw_minibatch(figure: Any, result: DescentResult) -> None:
-    """Draw ‖wₖ − w*‖ against the step for each batch size, on a log scale."""
-    figure.clear_data()
+def minibatch_chart(result: DescentResult) -> Chart:
+    """‖wₖ − w*‖ against the step for each batch size, on a log scale."""
     lowest, highest = math.inf, 0.0
+    curves = []
     for run, color in zip(result.minibatch, BATCH_COLORS, strict=False):
         distances = [max(d, 1e-12) for d in run.distances]
         lowest, highest = min(lowest, *distances), max(highest, *distances)
-        figure.plot(list(range(1, len(distances) + 1)), log10(distances), color=color, marker="braille",
-                    label=f"B={run.batch_size}")
-    figure.yticks(*log_ticks(lowest, highest))
-    figure.title(f"minibatch SGD on least squares (lr={result.minibatch_lr:.3g}): distance to w*")
-    figure.xlabel("step")
+        curves.append(Curve(range(1, len(distances) + 1), log10(distances), color, f"B={run.batch_size}"))
+    return Chart(
+        title=f"小批量 minibatch SGD on least squares (lr={result.minibatch_lr:.3g}): distance to w*",
+        curves=tuple(curves),
+        xlabel="步 step",
+        yticks=log_ticks(lowest, highest),
+    )
 
 
 def rates_table(result: DescentResult) -> Table:

@@ -2,7 +2,8 @@
 
 from rich.console import Console, Group
 
-from tutor.demos.charts import new_figure, play, plot_width, to_text
+from tutor.demos.animation import play_live, steady
+from tutor.demos.charts import plot_width, render
 from tutor.demos.descent import figures
 from tutor.demos.descent.compute import DescentResult
 
@@ -13,14 +14,10 @@ def show(result: DescentResult, console: Console) -> None:
     When the console is not a terminal (a pipe, a file) only the final frame is printed.
     """
     width = plot_width(console)
-    figure = new_figure(width, 24)
     steps = figures.frame_steps(result, figures.FRAMES)
     if console.is_terminal:
-        play(console, figure, steps, lambda plot, step: figures.draw_paths(plot, result, step))
+        play_live(console, steady(steps), lambda step: render(figures.paths_chart(result, step), width, 24))
     else:
-        figures.draw_paths(figure, result, steps[-1])
-        console.print(to_text(figure))
+        console.print(render(figures.paths_chart(result, steps[-1]), width, 24))
     console.print(figures.rates_table(result))
-    noise = new_figure(width, 18)
-    figures.draw_minibatch(noise, result)
-    console.print(Group(to_text(noise), figures.minibatch_table(result)))
+    console.print(Group(render(figures.minibatch_chart(result), width, 18), figures.minibatch_table(result)))

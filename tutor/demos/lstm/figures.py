@@ -1,14 +1,13 @@
 """What the LSTM demo draws: ‖∂L/∂x_t‖ against t on a log scale, and the forget-bias sweep.
 
-Shared by the terminal renderer and the Textual view; the plot functions draw on any plotext figure.
+Shared by the terminal renderer and the Textual view: the plots are charts (data), drawn by either.
 """
 
 import math
-from typing import Any
 
 from rich.table import Table
 
-from tutor.demos.charts import log10, log_ticks
+from tutor.demos.charts import Chart, Curve, log10, log_ticks
 from tutor.demos.lstm.compute import LstmResult
 
 COLORS = {"rnn": "red", "lstm": "green", "gru": "cyan"}
@@ -32,39 +31,44 @@ def frame_starts(result: LstmResult, frames: int) -> list[int]:
     return sorted({round(result.steps - (result.steps - 1) * k / (frames - 1)) for k in range(frames)}, reverse=True)
 
 
-def draw_flow(figure: Any, result: LstmResult, first: int = 1) -> None:
-    """Draw log10 ‖∂L/∂x_t‖ of the three networks for t = first … T, on axes fixed for the whole run."""
-    figure.clear_data()
+def flow_chart(result: LstmResult, first: int = 1) -> Chart:
+    """log10 ‖∂L/∂x_t‖ of the three networks for t = first … T, on axes fixed for the whole run."""
     curves = {"rnn": result.rnn, "lstm": result.lstm, "gru": result.gru}
     floor = _floor(list(curves.values()))
     lowest = min(log10(curve, floor)[i] for curve in curves.values() for i in range(result.steps))
     highest = max(log10(curve, floor)[i] for curve in curves.values() for i in range(result.steps))
-    ts = list(range(first, result.steps + 1))
+    ts = range(first, result.steps + 1)
+    drawn = []
     for name, curve in curves.items():
         label = f"lstm (B={result.forget_bias:g})" if name == "lstm" else name
-        figure.plot(ts, log10(curve[first - 1 :], floor), color=COLORS[name], marker="braille", label=label)
-    figure.xlim(1, result.steps)
-    figure.ylim(lowest - 0.5, highest + 0.5)
-    figure.yticks(*log_ticks(10**lowest, 10**highest))
-    figure.title(f"‖∂L/∂x_t‖, H = {result.hidden}, mean of {result.seeds} seeds, float64 (L on the last output)")
-    figure.xlabel("t")
+        drawn.append(Curve(ts, log10(curve[first - 1 :], floor), COLORS[name], label))
+    return Chart(
+        title=f"梯度回传 ‖∂L/∂x_t‖, H = {result.hidden}, mean of {result.seeds} seeds, float64 (L on the last output)",
+        curves=tuple(drawn),
+        xlabel="t",
+        xlim=(1, result.steps),
+        ylim=(lowest - 0.5, highest + 0.5),
+        yticks=log_ticks(10**lowest, 10**highest),
+    )
 
 
-def draw_sweep(figure: Any, result: LstmResult) -> None:
-    """Draw the LSTM's log10 ‖∂L/∂x_t‖ for each forget bias of the sweep."""
-    figure.clear_data()
-    curves = [point.norms for point in result.sweep]
-    floor = _floor(curves)
-    ts = list(range(1, result.steps + 1))
-    lowest = math.inf
-    for point, color in zip(result.sweep, SWEEP_COLORS, strict=False):
-        values = log10(point.norms, floor)
-        lowest = min(lowest, *values)
-        figure.plot(ts, values, color=color, marker="braille", label=f"B={point.forget_bias:g}")
-    highest = max(max(log10(curve, floor)) for curve in curves)
-    figure.yticks(*log_ticks(10**lowest, 10**highest))
-    figure.title("LSTM: ‖∂L/∂x_t‖ as the forget-gate bias B = b_ih,f + b_hh,f grows")
-    figure.xlabel("t")
+def sweep_chart(result: LstmResult) -> Chart:
+    """The LSTM's log10 ‖∂L/∂x_t‖ for each forget bias of the sweep."""
+    norms = [point.norms for point in result.sweep]
+    floor = _floor(norms)
+    ts = range(1, result.steps + 1)
+    curves = tuple(
+        Curve(ts, log10(point.norms, floor), color, f"B={point.forget_bias:g}")
+        for point, color in zip(result.sweep, SWEEP_COLORS, strict=False)
+    )
+    lowest = min(min(curve.ys) for curve in curves)
+    highest = max(max(log10(curve, floor)) for curve in norms)
+    return Chart(
+        title="遗忘门偏置 LSTM: ‖∂L/∂x_t‖ as the forget-gate bias B = b_ih,f + b_hh,f grows",
+        curves=curves,
+        xlabel="t",
+        yticks=log_ticks(10**lowest, 10**highest),
+    )
 
 
 def sweep_table(result: LstmResult) -> Table:

@@ -2,7 +2,8 @@
 
 from rich.console import Console
 
-from tutor.demos.charts import new_figure, play, plot_width, to_text
+from tutor.demos.animation import play_live, steady
+from tutor.demos.charts import plot_width, render
 from tutor.demos.lstm import figures
 from tutor.demos.lstm.compute import LstmResult
 
@@ -13,14 +14,10 @@ def show(result: LstmResult, console: Console) -> None:
     When the console is not a terminal only the final frame is printed.
     """
     width = plot_width(console)
-    flow = new_figure(width, 22)
     if console.is_terminal:
         starts = figures.frame_starts(result, figures.FRAMES)
-        play(console, flow, starts, lambda plot, first: figures.draw_flow(plot, result, first))
+        play_live(console, steady(starts), lambda first: render(figures.flow_chart(result, first), width, 22))
     else:
-        figures.draw_flow(flow, result)
-        console.print(to_text(flow))
-    sweep = new_figure(width, 20)
-    figures.draw_sweep(sweep, result)
-    console.print(to_text(sweep))
+        console.print(render(figures.flow_chart(result), width, 22))
+    console.print(render(figures.sweep_chart(result), width, 20))
     console.print(figures.sweep_table(result))

@@ -1,16 +1,14 @@
 """What the matmul demo draws: GFLOP/s against size for every engine, the roofline, and the tables behind them.
 
-Shared by the terminal renderer and the Textual view; the plot functions draw on any plotext figure.
+Shared by the terminal renderer and the Textual view: the plots are charts (data), drawn by either.
 """
 
 import math
-from typing import Any
-
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from tutor.demos.charts import log10, log_ticks
+from tutor.demos.charts import Chart, Curve, Ticks, log10, log_ticks
 from tutor.demos.matmul.compute import COPIES, GPU_DTYPES, TRANSFERS, MatmulResult
 
 GPU_COLORS = {"fp32": "blue", "tf32": "cyan", "bf16": "magenta", "fp16": "red", COPIES: "white"}
@@ -20,9 +18,8 @@ ROOF_COLORS = {("cpu", "fp32"): "orange", **{("gpu", key): GPU_COLORS[key] for k
 """Plot colour of each roofline."""
 
 
-def draw_rates(figure: Any, result: MatmulResult) -> None:
-    """Draw log10 GFLOP/s against log2 n for Python, NumPy, torch on the CPU and each GPU row."""
-    figure.clear_data()
+def rates_chart(result: MatmulResult) -> Chart:
+    """log10 GFLOP/s against log2 n for Python, NumPy, torch on the CPU and each GPU row."""
     series: list[tuple[str, str, list[int], list[float]]] = [
         ("python", "yellow", [row.n for row in result.python], [row.gflops for row in result.python]),
     ]
@@ -35,18 +32,19 @@ def draw_rates(figure: Any, result: MatmulResult) -> None:
             series.append((f"cuda {key}", GPU_COLORS[key], [row.n for row in rows], [row.gflops(key) for row in rows]))
     series = [entry for entry in series if entry[2]]
     values = [value for _, _, _, ys in series for value in ys]
-    for label, color, ns, ys in series:
-        figure.plot([math.log2(n) for n in ns], log10(ys), color=color, marker="braille", label=label)
+    curves = tuple(Curve([math.log2(n) for n in ns], log10(ys), color, label) for label, color, ns, ys in series)
     sizes = sorted({n for _, _, ns, _ in series for n in ns})
-    figure.xticks([math.log2(n) for n in sizes], [str(n) for n in sizes])
-    figure.yticks(*log_ticks(min(values), max(values)))
-    figure.title("GFLOP/s = 2n³/t (log scale) against matrix size n")
-    figure.xlabel("n")
+    return Chart(
+        title="每秒浮点运算 GFLOP/s = 2n³/t (log scale) against matrix size n",
+        curves=curves,
+        xlabel="n",
+        xticks=Ticks([math.log2(n) for n in sizes], [str(n) for n in sizes]),
+        yticks=log_ticks(min(values), max(values)),
+    )
 
 
-def draw_roofline(figure: Any, result: MatmulResult) -> None:
-    """Draw each device's roofline (log10 GFLOP/s against log10 flops per byte) and the timed sizes on it."""
-    figure.clear_data()
+def roofline_chart(result: MatmulResult) -> Chart:
+    """Each device's roofline (log10 GFLOP/s against log10 flops per byte) and the timed sizes on it."""
     roofs = result.roofs
     intensities = [ai for roof in roofs for _, ai, _ in roof.points]
     ridges = [roof.ridge_intensity for roof in roofs if roof.ridge_intensity is not None]
@@ -54,19 +52,22 @@ def draw_roofline(figure: Any, result: MatmulResult) -> None:
     high = max(intensities + ridges) * 2
     xs = [low * (high / low) ** (step / 40) for step in range(41)]
     values = []
+    curves = []
     for roof in roofs:
         color = ROOF_COLORS[(roof.device, roof.dtype)]
-        label = f"{roof.device} {roof.dtype}"
         ceiling = [roof.ceiling(x) for x in xs]
-        figure.plot(log10(xs), log10(ceiling), color=color, marker="braille", label=f"{label} roof")
-        figure.scatter(log10([ai for _, ai, _ in roof.points]), log10([rate for _, _, rate in roof.points]),
-                       color=color, marker="dot")
+        curves.append(Curve(log10(xs), log10(ceiling), color, f"{roof.device} {roof.dtype} roof"))
+        curves.append(Curve(log10([ai for _, ai, _ in roof.points]), log10([rate for _, _, rate in roof.points]),
+                            color, joined=False))
         values += ceiling + [rate for _, _, rate in roof.points]
     ticks = range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
-    figure.xticks([float(t) for t in ticks], [f"1e{t}" for t in ticks])
-    figure.yticks(*log_ticks(min(values), max(values)))
-    figure.title("roofline: GFLOP/s against flops per byte, 2n³/(3n² × bytes); dots: the sizes timed")
-    figure.xlabel("arithmetic intensity (flop/byte)")
+    return Chart(
+        title="屋顶线 roofline: GFLOP/s against flops per byte, 2n³/(3n² × bytes); dots: the sizes timed",
+        curves=tuple(curves),
+        xlabel="算术强度 arithmetic intensity (flop/byte)",
+        xticks=Ticks([float(t) for t in ticks], [f"1e{t}" for t in ticks]),
+        yticks=log_ticks(min(values), max(values)),
+    )
 
 
 def summary(result: MatmulResult) -> Group:

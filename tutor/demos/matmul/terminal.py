@@ -3,7 +3,7 @@ already done)."""
 
 from rich.console import Console
 
-from tutor.demos.charts import new_figure, plot_width, to_text
+from tutor.demos.charts import plot_width, render
 from tutor.demos.matmul import figures
 from tutor.demos.matmul.compute import MatmulResult
 
@@ -11,14 +11,10 @@ from tutor.demos.matmul.compute import MatmulResult
 def show(result: MatmulResult, console: Console) -> None:
     """Print the summary, the plot of GFLOP/s against size, the CPU and GPU tables, and the roofline."""
     console.print(figures.summary(result))
-    rates = new_figure(plot_width(console), 20)
-    figures.draw_rates(rates, result)
-    console.print(to_text(rates))
+    console.print(render(figures.rates_chart(result), plot_width(console), 20))
     console.print(figures.cpu_table(result))
     gpu = figures.gpu_table(result)
     if gpu is not None:
         console.print(gpu)
-    roof = new_figure(plot_width(console), 20)
-    figures.draw_roofline(roof, result)
-    console.print(to_text(roof))
+    console.print(render(figures.roofline_chart(result), plot_width(console), 20))
     console.print(figures.roofline_table(result))

@@ -366,6 +366,9 @@ class _Verdict:
 def _scope(form: _Form, member: _Member) -> str:
     """The words of a clause that speak of the point: from a little before its first word to its last."""
     found = [unit for unit in form.units if _found(unit, member.units)]
+    opposite = opposed(form.canon, member.canon)
+    if opposite:
+        found.append(opposite[1])  # the opposite word stands for the point's: 感受野不会缩小 is about 扩大感受野
     span = _span(member.canon, found)
     if span is None:
         return ""
@@ -373,17 +376,22 @@ def _scope(form: _Form, member: _Member) -> str:
     return member.canon[left_context(member.canon, start) : end]
 
 
-def _contradiction(form: _Form, member: _Member) -> str | None:
-    """What in one clause says the opposite of the point, or names another subject instead of the point's."""
+def _other_subject(form: _Form, member: _Member) -> str | None:
+    """The question's other subject that one clause names instead of the point's ("动态图 ≠ 静态图"), else None."""
     said = member.canon + " " + member.context
-    opposite = opposed(form.canon, said)
-    if opposite:
-        return f"{opposite[1]} ≠ {opposite[0]}"
     if form.subjects and not any(subject in said for subject in form.subjects):
         other = next((term for term in form.others if term in said), None)
         if other:
             return f"{other} ≠ {'/'.join(sorted(form.subjects))}"
     return None
+
+
+def _contradiction(form: _Form, member: _Member) -> str | None:
+    """What in one clause says the opposite of the point, or names another subject instead of the point's."""
+    opposite = opposed(form.canon, member.canon + " " + member.context)
+    if opposite:
+        return f"{opposite[1]} ≠ {opposite[0]}"
+    return _other_subject(form, member)
 
 
 def _refusal(form: _Form, window: _Window) -> tuple[str, str, str] | None:
@@ -401,6 +409,10 @@ def _refusal(form: _Form, window: _Window) -> tuple[str, str, str] | None:
         ) or members
     scopes = [_scope(form, member) for member in members]
     if sum(negations(scope) for scope in scopes) % 2 != form.negations:
+        if any(opposed(form.canon, scope) for scope in scopes):
+            # A negated opposite says the point (不增加计算量 for 计算量减少), if about the point's subject.
+            other = next((o for o in map(lambda m: _other_subject(form, m), members) if o), None)
+            return (Miss.CONTRADICTED, other, window.text) if other else None
         negated = next((s for s in scopes if negations(s)), scopes[0])
         return Miss.NEGATED, negated, window.text
     for member in members:

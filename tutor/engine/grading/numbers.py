@@ -49,6 +49,9 @@ _FORMULA = re.compile(r"(?<![0-9a-zα-ω().*/+^-])[0-9a-zα-ω().*/+^-]*[0-9)][0
 _SHAPE = re.compile(r"(?<!\d)\d+(?:\*\d+)+")
 _SCALAR_RE = re.compile(_SCALAR)
 _FRACTION_CN = re.compile(r"(?<![一二两三四五六七八九十\d])([一二两三四五六七八九十\d]+)分之([一二两三四五六七八九十\d]+)")
+_COUNT_CN = re.compile(r"(?<![一二两三四五六七八九十百千万亿\d第])([二两三四五六七八九十]|十[一二三四五六七八九])(?=\s*(?:个|种|层|步|份|类|块|张|位|倍|台|组|项|条|门|阶段))")
+"""A count in Chinese numerals before a measure word (三个卷积核, 两种方法). 第三层 is an ordinal, and 一 is left
+out: 一个, 一次 mostly say "a", not a count an examiner checks."""
 _IMPLICIT_PRODUCT = re.compile(r"(?<=[0-9a-zα-ω)])(?=[(a-zα-ω])|(?<=\))(?=[0-9])")
 
 
@@ -240,6 +243,8 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
         denominator, numerator = _cn_number(match.group(1)), _cn_number(match.group(2))
         if denominator and numerator is not None:
             take(match.start(), match.end(), Quantity("scalar", (numerator / denominator,), match.group(), False))
+    for match in _COUNT_CN.finditer(text):
+        take(match.start(), match.end(), Quantity("scalar", (float(_cn_number(match.group(1))),), match.group()))
     for match in _FORMULA.finditer(text):
         start, end = match.span()
         formula = match.group()
