@@ -205,6 +205,7 @@ def test_a_schema_2_database_gets_its_deck_totals_when_migrated(data_dir):
     for trigger in ("card_text_count", "card_text_uncount", "card_text_recount"):
         db.execute(f"DROP TRIGGER {trigger}")
     db.execute("DROP TABLE deck_total")
+    db.execute("DROP TABLE card_fts_docs")
     db.execute("DROP INDEX card_deck")
     db.execute("PRAGMA user_version = 2")
     db.commit()
@@ -212,3 +213,4 @@ def test_a_schema_2_database_gets_its_deck_totals_when_migrated(data_dir):
     with Store.open(data_dir) as store:
         assert _counted(store) == {"a": (3, 3)}
         assert store.search("问题")
+        assert store.search_vocabulary()[0]["问题"] == 3

@@ -17,6 +17,7 @@ collection instead of the packaged corpus.
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -133,6 +134,20 @@ class Collection:
         """
         self.check_decks(decks)
         return self.store.select(decks=decks, tags=tags)
+
+    def vocabulary(self, decks: list[str] | None = None) -> Counter:
+        """Return the searchable terms of the decks named (all when none) with the number of cards holding each,
+        for "did you mean" (see :mod:`tutor.questions.suggest`): read from the full-text index for the whole
+        collection, from the cards of the decks otherwise.
+
+        Raises:
+            UnknownDeckError: a deck name is unknown.
+        """
+        from tutor.questions.suggest import indexed_vocabulary, vocabulary
+
+        if decks:
+            return vocabulary(self.select(decks=decks))
+        return indexed_vocabulary(*self.store.search_vocabulary())
 
     def tag_counts(self) -> dict[str, int]:
         """Return how many cards carry each tag."""

@@ -181,7 +181,7 @@ def m002_collection(db: sqlite3.Connection) -> None:
 
 
 def m003_counts(db: sqlite3.Connection) -> None:
-    """Per-deck totals kept by triggers, and an index for per-deck queue counts: nothing counts 100,000 rows."""
+    """Per-deck totals kept by triggers, an index for per-deck queue counts, and the index's vocabulary."""
     # Cards and search tokens of each deck, kept in the transaction of every change to card_text, as
     # review_totals is for the log: the deck list, the collection's size and search's average field lengths
     # read a row per deck instead of every card. A deck that loses its cards keeps a row of zeros.
@@ -219,6 +219,9 @@ def m003_counts(db: sqlite3.Connection) -> None:
     # The home screen's counts per deck: new cards, and cards due by state, each read in deck order from the
     # index alone (card_due and card_new order by time and position, so grouping by deck needed a sort).
     db.execute("CREATE INDEX card_deck ON card (state, suspended, deck, due_us, position)")
+    # Each term of the full-text index with the number of cards holding it: the "did you mean" vocabulary of
+    # a search that found nothing, without tokenising every card again.
+    db.execute("CREATE VIRTUAL TABLE card_fts_docs USING fts5vocab (card_fts, row)")
 
 
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (m001_initial, m002_collection, m003_counts)

@@ -772,6 +772,18 @@ class Store:
         )
         return [row[0] for row in rows]
 
+    def search_vocabulary(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Return the terms of the full-text index of two characters or more, and the tags and key points, each
+        with the number of cards holding it (what "did you mean" compares a query that found nothing with)."""
+        terms = dict(self.read("SELECT term, doc FROM card_fts_docs WHERE length(term) >= 2"))
+        phrases: dict[str, int] = dict(self.read("SELECT tag, count(*) FROM card_tag GROUP BY tag"))
+        for point, count in self.read(
+            "SELECT p.value, count(*) FROM card_text t, json_each(t.key_points) p WHERE t.key_points != '[]' "
+            "GROUP BY p.value"
+        ):
+            phrases[point] = phrases.get(point, 0) + count
+        return terms, phrases
+
     def tag_counts(self) -> dict[str, int]:
         """Return how many cards carry each tag, by tag."""
         return dict(self.read("SELECT tag, count(*) FROM card_tag GROUP BY tag ORDER BY tag"))
