@@ -45,6 +45,8 @@ NEW_COVERAGE = 0.55
 """Share of the point's words that the question does not contain which the clause must hold."""
 TOPIC_COVERAGE = 0.5
 """Share of the point's glossary terms the clause must hold."""
+TERMS_COVERAGE = 0.45
+"""Share of the point's words (and of its new words) enough for a clause that holds every one of its terms."""
 PARTIAL_FLOOR = 0.4
 """Share of a point's new words a clause must hold for partial credit when it does not make the point."""
 PARTIAL_MOST = 0.5
@@ -504,6 +506,8 @@ def _judge(form: _Form, window: _Window, asked: frozenset[str], siblings: tuple[
     # The point's terms carry its topic: its relation words alone ("T 越大" for "熵越大") do not make it.
     topic = _share(terms, [unit for unit in found if unit in terms]) if terms else 1.0
     words_ok = coverage >= HIT_COVERAGE and new_coverage >= NEW_COVERAGE and topic >= TOPIC_COVERAGE
+    if terms and topic == 1.0 and min(coverage, new_coverage) >= TERMS_COVERAGE:
+        words_ok = True  # every term of the point is there, its other words said another way ("一层层乘下去")
     if not form.new and not form.new_quantities:
         # Every word of the point is in the question: the clause must add words of its own.
         words_ok = words_ok and len(window.units - asked) >= 2
