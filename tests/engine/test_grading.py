@@ -130,6 +130,28 @@ def test_a_kin_term_makes_the_point(cards):
     assert result(grade_answer(cards["c004-q31"], "用了 Dropout 之后过拟合减轻"), "降低过拟合").made
 
 
+@pytest.mark.parametrize(
+    "answer",
+    ["No matter which kind of pooling is used, it enlarges the receptive field",
+     "Without padding the pooling layer still enlarges the receptive field"],
+)
+def test_an_english_no_or_without_before_another_word_does_not_negate_the_point(cards, answer):
+    # "no matter", "without padding": a condition on something else, not a negation of 扩大感受野.
+    assert result(grade_answer(cards[POOLING], answer), "扩大感受野").made
+
+
+def test_a_large_cost_contradicts_a_small_one(cards):
+    missed = result(grade_answer(cards["c003-relu-variants"], "ReLU 的计算量很大"), "计算量小")
+    assert missed.reason == Miss.CONTRADICTED
+
+
+def test_method_names_are_subjects_too(cards):
+    # GPipe and PipeDream are glossary terms: "1F1B" is said of PipeDream in the reference, not of GPipe.
+    card = cards["c003-pipeline-parallel"]
+    assert not result(grade_answer(card, "GPipe 用 1F1B 交替前向反向"), "1F1B").made
+    assert result(grade_answer(card, "PipeDream 用 1F1B 交替前向反向"), "1F1B").made
+
+
 def test_swapped_subjects_make_neither_point(cards):
     # Every word of both points is in the answer, but each relation is said of the other subject.
     grade = grade_answer(cards["c001-5.1"], "静态图边运行边构建，动态图先构建整张图再执行")

@@ -405,6 +405,21 @@ def _contradiction(form: _Form, member: _Member) -> str | None:
     return _other_subject(form, member)
 
 
+_WITHOUT = re.compile(r"(?<![a-z])(?:without|no)\s+(\S+)")
+
+
+def _without_other(form: _Form, scope: str) -> str:
+    """The scope less "without"/"no" before a word that is not the point's: "without 激活函数, 神经网络只能表达线性"
+    makes "仅能表达线性映射" (a condition, not a negation of the point), "no 参数" still negates "有参数"."""
+
+    def keep(match: re.Match[str]) -> str:
+        word_units = units(match[1])
+        about_point = any(_found(unit, word_units) for unit in form.units)
+        return match[0] if about_point else match[1]
+
+    return _WITHOUT.sub(keep, scope)
+
+
 def _refusal(form: _Form, window: _Window) -> tuple[str, str, str] | None:
     """Why a window cannot make the point although it holds its words: (reason, detail, clause)."""
     members = window.members
@@ -418,7 +433,7 @@ def _refusal(form: _Form, window: _Window) -> tuple[str, str, str] | None:
         members = tuple(
             m for i, m in enumerate(members) if found[i] - frozenset().union(*(f for j, f in enumerate(found) if j != i))
         ) or members
-    scopes = [_scope(form, member) for member in members]
+    scopes = [_without_other(form, _scope(form, member)) for member in members]
     if sum(negations(scope) for scope in scopes) % 2 != form.negations:
         if any(negated_opposite(form.canon, scope) for scope in scopes):
             # A negated opposite says the point (不增加计算量 for 计算量减少), if about the point's subject.

@@ -27,17 +27,19 @@ OPPOSITES = (
     ("最大化", "最小化"), ("高维", "低维"), ("同步", "异步"), ("越来越深", "越来越浅"), ("更快", "更慢"),
     ("行并行", "列并行"), ("按行", "按列"), ("生成模型", "判别模型"), ("等价", "不同"), ("灵活性强", "灵活性差"),
     ("易于", "难以"), ("非线性", "线性"), ("边构建边执行", "先构建"), ("半精度", "bf16"), ("启用", "关闭"), ("方便", "困难"), ("训练模式", "评估模式"), ("上溢", "下溢"), ("欠拟合", "过拟合"),
-    ("相反方向", "方向"), ("负梯度方向", "梯度方向"),
+    ("相反方向", "方向"), ("负梯度方向", "梯度方向"), ("计算量小", "过大"),
 )
 """Pairs of opposite words (after the glossary has merged synonyms: 增大, 提高, 扩大 all read 增加)."""
 
 _KIN_PAIRS = (
     ("减少", "防止"), ("误差", "损失函数"), ("架构", "结构"), ("神经元", "节点"), ("遗忘", "丢弃"),
-    ("效果", "性能"), ("保存", "内存"), ("模拟", "等价"),
+    ("效果", "性能"), ("保存", "内存"), ("模拟", "等价"), ("多个", "大量"), ("批处理", "批次"), ("逐层执行", "串行"),
+    ("设备", "gpu"),
 )
 KIN = {term: frozenset(b if term == a else a for a, b in _KIN_PAIRS if term in (a, b)) for pair in _KIN_PAIRS for term in pair}
 """Terms an examiner reads alike in an answer though the glossary keeps them apart: 过拟合减轻 (防止) makes
-降低过拟合 (减少), 节点 says 神经元, 训练 loss (损失函数) says 训练误差."""
+降低过拟合 (减少), 节点 says 神经元, 训练 loss (损失函数) says 训练误差, 显卡 (GPU) says 设备 (lower case, as
+:func:`units` writes terms)."""
 
 STOP_CHARACTERS = frozenset("的了和与及或是在等个一中为其以而对之也就都把被着这那它其")
 """Function characters: alone they say nothing about the topic, so they neither count nor join bigrams."""
@@ -273,7 +275,7 @@ def negated_opposite(point: str, text: str) -> bool:
 
 DIRECTIONS = (
     frozenset(("增加", "越大", "过大", "太大", "更快", "最大化")),
-    frozenset(("减少", "越小", "过小", "太小", "更慢", "最小化")),
+    frozenset(("减少", "越小", "过小", "太小", "更慢", "最小化", "计算量小")),
     frozenset(("易于",)), frozenset(("难以",)), frozenset(("启用",)), frozenset(("关闭",)), frozenset(("相反方向", "负梯度方向")),
 )
 """Words of :data:`OPPOSITES` that say which way something goes (not which of two things it is about), in groups
