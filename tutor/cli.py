@@ -308,10 +308,10 @@ def _cmd_search(args: argparse.Namespace) -> int:
     with _collection(args) as collection:
         hits = collection.search(query, limit=args.limit)
         if not hits and not getattr(args, "json", False):
-            from tutor.questions.suggest import suggest, vocabulary
+            from tutor.questions.suggest import suggest
 
-            # Only when nothing matched: the vocabulary reads every card.
-            nearest = suggest(query, vocabulary(collection.cards))
+            # Only when nothing matched: the vocabulary reads the whole search index.
+            nearest = suggest(query, collection.vocabulary())
     if getattr(args, "json", False):
         _print_json([hit.card.to_dict() for hit in hits])
         return ExitCode.OK

@@ -125,10 +125,3 @@ async def test_the_descent_table_keeps_every_learning_rate_whole_at_80_by_24(dat
         for run in view.result.optimizers:
             for argument in run.label.split("(", 1)[1].rstrip(")").split(", "):
                 assert argument in text, f"{argument} cut in:\n{text}"
-
-
-def test_every_demo_and_parameter_has_a_chinese_label_in_the_app():
-    from tutor.app.screens.demo import DEMO_TITLES, PARAMETER_LABELS
-
-    assert {demo.name for demo in all_demos()} <= set(DEMO_TITLES)
-    assert {parameter.name for demo in all_demos() for parameter in demo.parameters} <= set(PARAMETER_LABELS)

@@ -125,9 +125,8 @@ def test_demo_from_a_card(snap_compare, app_over):
         await pilot.press("space", "3", "space", "d")
         await settle(pilot)
         assert pilot.app.screen.view.result is not None  # the demo computed and drew
-        # The demo's own view is hidden: its plots colour crossing curves by plotext's module-level state
-        # (which earlier tests change) and its table prints autograd round-off that depends on the CPU. The
-        # demos' tests check those; this snapshot is of what the screen adds: title, form and keys.
+        # The demo's own view is hidden: its table prints autograd round-off that depends on the CPU. The
+        # demos' tests check the view; this snapshot is of what the screen adds: title, form and keys.
         pilot.app.screen.view.display = False
         await pilot.pause()
 

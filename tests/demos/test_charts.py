@@ -4,7 +4,7 @@ import pytest
 from rich.cells import cell_len
 from textual.app import App, ComposeResult
 
-from tutor.demos.charts import Bars, Chart, Curve, Rule, Ticks, render
+from tutor.demos.charts import Bars, Chart, Curve, Rule, Ticks, limits, render
 from tutor.demos.plot import Plot
 
 
@@ -127,3 +127,27 @@ async def test_the_plot_widget_draws_its_chart_at_its_own_size_and_again_when_re
         # What the screen shows is that text, with the frame's corner in the top-right cell of the title's row below.
         row = plot.render_lines(plot.region.reset_offset)[1].text
         assert row.rstrip().endswith("┐")
+
+
+def test_y_ticks_inside_the_data_leave_the_x_axis_on_the_data():
+    # plotext 6.1 alone would take the x range from the points inside the y ticks' span (here only x = 6 and a
+    # stretch of the line): render sets both ranges itself, so the x axis still reads 4 … 6.
+    chart = Chart(curves=(Curve([4, 5, 6], [-2.2, 1.8, 0.0], "red"),), yticks=Ticks([-2, -1, 0, 1]))
+    lines = render(chart, 50, 10).plain.split("\n")
+    ticks = lines[-1].split()
+    assert (ticks[0], ticks[-1]) == ("4.00", "6.00")
+    assert "-2┤" in lines[-3] and "1┤" in lines[1] + lines[2]
+
+
+def test_the_ranges_hold_the_data_the_bars_with_their_width_and_the_ticks():
+    chart = Chart(
+        bars=Bars([0, 1, 2], ([3, 1, 2], [1, 1, 1]), ("green", "blue")),
+        curves=(Curve([0.5, 1.5], [-1, 2], "red"), Curve([0, 9], [100, 200], "cyan", right=True)),
+        rules=(Rule(7),),
+        xticks=Ticks([-1, 2]),
+    )
+    xlim, ylim = limits(chart)
+    assert xlim == pytest.approx((-1, 9))  # a tick at -1, the right-axis curve to 9
+    assert ylim == pytest.approx((-1, 7))  # the curve's -1, the rule at 7; the right axis is its own
+    assert limits(Chart(bars=Bars([0, 1], ([1, 1],), ("green",))))[0] == pytest.approx((-0.4, 1.4))
+    assert limits(Chart(xlim=(0, 1), ylim=(2, 3)))[0:2] == ((0, 1), (2, 3))

@@ -1,16 +1,19 @@
-"""The registry checks demo parameters before anything heavy loads: bounds, combinations, and the memory a run
-needs; its errors name fields, which the command line spells as options."""
+"""The registry collects the demos their folders declare; parameters are checked before anything heavy loads:
+bounds, combinations, and the memory a run needs; errors name fields, which the command line spells as options.
+Each declaration matches its compute function's signature, so the two cannot drift apart."""
+
+import inspect
+import typing
+from pathlib import Path
 
 import pytest
 
-from tutor.demos.registry import (
-    DEMO_MEMORY_CAP,
-    allreduce_memory,
-    check_memory,
-    get_demo,
-    matmul_memory,
-    memory_allowance,
-)
+import tutor.demos
+from tutor.demos.allreduce import allreduce_memory
+from tutor.demos.declaration import Demo, Parameter
+from tutor.demos.matmul import matmul_memory
+from tutor.demos.memory import DEMO_MEMORY_CAP, check_memory, memory_allowance
+from tutor.demos.registry import NAMES, all_demos, get_demo
 from tutor.errors import DemoParameterError
 
 GB = 1e9
@@ -73,3 +76,67 @@ def test_the_runs_the_stress_round_found_are_refused_on_any_machine():
     for name, params in [("allreduce", {"world_size": 16, "elements": 16777216}), ("matmul", {"max_n": 32768})]:
         with pytest.raises(DemoParameterError, match="would take about"):
             get_demo(name).resolve(params)
+
+
+def signature_mismatches(demo: Demo, compute: typing.Callable) -> list[str]:
+    """What differs between ``demo``'s parameters and ``compute``'s keyword-only arguments: names, kinds and
+    defaults (a compute without a default takes the declaration's); extra arguments must have defaults."""
+    signature = inspect.signature(compute)
+    hints = typing.get_type_hints(compute)
+    problems = []
+    for parameter in demo.parameters:
+        argument = signature.parameters.get(parameter.name)
+        if argument is None or argument.kind is not inspect.Parameter.KEYWORD_ONLY:
+            problems.append(f"{parameter.name}: not a keyword-only argument of compute")
+            continue
+        if hints.get(parameter.name) is not parameter.kind:
+            problems.append(f"{parameter.name}: declared {parameter.kind.__name__}, compute takes {hints.get(parameter.name)}")
+        if argument.default is not inspect.Parameter.empty and argument.default != parameter.default:
+            problems.append(f"{parameter.name}: default {parameter.default!r} declared, {argument.default!r} in compute")
+    declared = {parameter.name for parameter in demo.parameters}
+    for name, argument in signature.parameters.items():
+        if name not in declared and argument.default is inspect.Parameter.empty:
+            problems.append(f"{name}: compute needs it and the declaration has no such parameter")
+    return problems
+
+
+@pytest.mark.parametrize("demo", all_demos(), ids=lambda demo: demo.name)
+def test_each_declaration_matches_its_compute_signature(demo):
+    assert signature_mismatches(demo, demo.module("compute").compute) == []
+
+
+def test_a_declaration_that_drifted_from_its_compute_is_caught():
+    def compute(*, kappa: float, steps: int = 10, extra: int) -> None:
+        del kappa, steps, extra
+
+    drifted = Demo(
+        name="drift",
+        title="漂移",
+        summary="",
+        parameters=(Parameter("kappa", int, 1, ""), Parameter("steps", int, 20, ""), Parameter("gone", int, 0, "")),
+    )
+    assert signature_mismatches(drifted, compute) == [
+        "kappa: declared int, compute takes <class 'float'>",
+        "steps: default 20 declared, 10 in compute",
+        "gone: not a keyword-only argument of compute",
+        "extra: compute needs it and the declaration has no such parameter",
+    ]
+
+
+def test_every_demo_folder_is_registered_under_its_own_name():
+    folders = sorted(path.parent.name for path in Path(tutor.demos.__file__).parent.glob("*/compute.py"))
+    assert sorted(NAMES) == folders
+    assert [demo.name for demo in all_demos()] == list(NAMES)
+
+
+def test_every_demo_and_parameter_has_a_chinese_name_for_the_app():
+    for demo in all_demos():
+        assert demo.title and demo.display_name == f"{demo.title} {demo.name}"
+        for parameter in demo.parameters:
+            assert parameter.label, f"{demo.name}.{parameter.name} has no label"
+            assert parameter.display_name == f"{parameter.label} {parameter.name}"
+
+
+def test_an_unknown_demo_names_the_known_ones():
+    with pytest.raises(DemoParameterError, match="unknown demo 'nonesuch' \\(demos: descent, activations, allreduce, lstm, matmul\\)"):
+        get_demo("nonesuch")

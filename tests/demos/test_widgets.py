@@ -23,10 +23,9 @@ SMALL = {
     "allreduce": {"world_size": 2, "elements": 4},
 }
 
-BRAILLE = range(0x2801, 0x2900)
-"""Braille cells with at least one dot: what plotext draws a curve with (``MARKER``)."""
-
-assert MARKER == "braille"
+BRAILLE = range(0x2801, 0x2900) if MARKER == "braille" else range(0)
+"""Braille cells with at least one dot: what plotext draws a curve with (``MARKER``); no cell counts if the
+marker changes, so the tests below fail until they are told what to look for."""
 
 
 def shown(widget) -> str:

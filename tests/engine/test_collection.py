@@ -17,6 +17,7 @@ from tutor import locations
 from tutor.questions.deck import load_deck
 from tutor.questions.library import load_library, packaged_deck_paths
 from tutor.questions.search import SearchIndex
+from tutor.questions.suggest import suggest, vocabulary
 
 RELEASE_1 = Path(__file__).parent / "fixtures" / "release-1"
 """A data directory written by the release before the collection moved into the store (schema 1): two decks
@@ -210,3 +211,11 @@ def test_twenty_simultaneous_first_uses_of_an_empty_data_directory_all_succeed(t
     assert [process.returncode for process in processes] == [0] * 20, "\n".join(errors)
     with open_collection(data) as collection:
         assert collection.card_count == len(load_library(None).cards)
+
+
+@pytest.mark.parametrize("typo", ["梯渡", "梯度消时", "卷机", "gradiant", "relo", "gradiant descent", "批归一"])
+def test_did_you_mean_from_the_index_suggests_as_the_cards_do(data_dir, typo):
+    # The reference: the vocabulary of every card, tokenised in Python; the store reads its index instead.
+    cards = load_library(None).cards
+    with open_collection(data_dir) as collection:
+        assert suggest(typo, collection.vocabulary()) == suggest(typo, vocabulary(cards))

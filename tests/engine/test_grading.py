@@ -99,6 +99,59 @@ def test_a_negated_opposite_about_the_other_subject_does_not_make_the_point(card
     assert not missed.made
 
 
+def test_a_point_is_about_the_subject_the_reference_answer_says_it_of(cards):
+    # c003-dp-ddp's point "服务器" names no subject; the reference says it under "DP：": said of DDP it is not made.
+    grade = grade_answer(cards["c003-dp-ddp"], "DDP 把所有梯度发给一个服务器汇总")
+    assert result(grade, "服务器").reason == Miss.CONTRADICTED
+    assert result(grade_answer(cards["c003-dp-ddp"], "DP 把所有梯度发给一个服务器汇总"), "服务器").made
+
+
+def test_a_clause_without_the_points_direction_earns_no_partial_credit(cards):
+    # "沿梯度方向" holds most words of "沿梯度相反方向" but not the one that decides it.
+    missed = result(grade_answer(cards["c000-hw-2.1"], "参数沿梯度方向走一步"), "沿梯度相反方向")
+    assert not missed.made and missed.earned == 0.0
+    assert result(grade_answer(cards["c000-hw-2.1"], "参数沿负梯度方向走一步"), "沿梯度相反方向").made
+
+
+def test_a_word_for_the_same_way_says_the_points_direction(cards):
+    # 熵越大: "higher" (增加) goes the same way as 越大.
+    grade = grade_answer(cards["c003-distillation"], "A higher temperature T gives a distribution with higher entropy.")
+    assert result(grade, "熵越大").made
+
+
+def test_a_word_for_the_other_way_contradicts_the_points_direction(cards):
+    # 越小 goes the other way from 越大 although the pair 越大/越小 is not in the clause.
+    missed = result(grade_answer(cards["c003-distillation"], "温度系数 T 调得越高，分布的熵会减小"), "熵越大")
+    assert missed.reason == Miss.CONTRADICTED
+
+
+def test_a_kin_term_makes_the_point(cards):
+    # 过拟合减轻 (防止) says 降低过拟合 (减少): the glossary keeps the two apart, an examiner reads them alike.
+    assert result(grade_answer(cards["c004-q31"], "用了 Dropout 之后过拟合减轻"), "降低过拟合").made
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["No matter which kind of pooling is used, it enlarges the receptive field",
+     "Without padding the pooling layer still enlarges the receptive field"],
+)
+def test_an_english_no_or_without_before_another_word_does_not_negate_the_point(cards, answer):
+    # "no matter", "without padding": a condition on something else, not a negation of 扩大感受野.
+    assert result(grade_answer(cards[POOLING], answer), "扩大感受野").made
+
+
+def test_a_large_cost_contradicts_a_small_one(cards):
+    missed = result(grade_answer(cards["c003-relu-variants"], "ReLU 的计算量很大"), "计算量小")
+    assert missed.reason == Miss.CONTRADICTED
+
+
+def test_method_names_are_subjects_too(cards):
+    # GPipe and PipeDream are glossary terms: "1F1B" is said of PipeDream in the reference, not of GPipe.
+    card = cards["c003-pipeline-parallel"]
+    assert not result(grade_answer(card, "GPipe 用 1F1B 交替前向反向"), "1F1B").made
+    assert result(grade_answer(card, "PipeDream 用 1F1B 交替前向反向"), "1F1B").made
+
+
 def test_swapped_subjects_make_neither_point(cards):
     # Every word of both points is in the answer, but each relation is said of the other subject.
     grade = grade_answer(cards["c001-5.1"], "静态图边运行边构建，动态图先构建整张图再执行")

@@ -24,9 +24,18 @@ def test_a_count_in_chinese_numerals(text, value):
     assert one(text).values == (value,)
 
 
+def test_a_count_in_english_words():
+    assert one("three stacked convolutions").values == (3,)
+
+
 @pytest.mark.parametrize("text", ["第三层", "一个卷积核", "三十多"])
 def test_ordinals_articles_and_vague_counts_are_not_counts(text):
     assert read_quantities(text) == ()
+
+
+def test_a_formula_in_letters_is_compared_by_value():
+    assert one("F(x) + x").matches(one("f(x)+x"))
+    assert not one("F(x)×x").matches(one("F(x)+x"))
 
 
 def test_chinese_scales():

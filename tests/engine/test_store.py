@@ -14,6 +14,7 @@ from tutor.engine.store import Store
 from tutor.engine.study import Study
 from tutor.errors import BadInputError, ExitCode, StoreError
 from tutor.locations import database_path
+from tutor.questions.card import Card
 
 
 def test_a_new_database_is_migrated_to_the_last_schema_in_wal_mode(data_dir):
@@ -165,3 +166,51 @@ def test_settings_survive_reopening(data_dir, small_library):
 def test_an_unknown_setting_is_refused(study):
     with pytest.raises(BadInputError, match="unknown setting"):
         study.update_settings(colour="blue")
+
+
+def _counted(store: Store) -> dict[str, int]:
+    """Each deck's cards as the store reports them, next to a count of its cards read one by one."""
+    return {deck.name: (deck.card_count, len(store.select(decks=[deck.name]))) for deck in store.decks()}
+
+
+def test_deck_totals_follow_every_change_of_the_cards(data_dir):
+    def cards(deck: str, ids: str, text: str = "q") -> list[Card]:
+        return [Card(id=card_id, deck=deck, question=f"{text} {card_id}", answer="答案") for card_id in ids.split()]
+
+    with Store.open(data_dir) as store:
+        with store.transaction() as tx:
+            tx.put_deck("a", title="A", origin="imported", cards=cards("a", "a1 a2 a3"))
+            tx.put_deck("b", title="B", origin="imported", cards=cards("b", "b1 b2"))
+        with store.transaction() as tx:
+            # One card changed (longer text), one removed, one added; b2 moves from b to a.
+            tx.put_deck("a", title="A", origin="imported", cards=cards("a", "a1 a3 a4 b2", "a longer question"),
+                        take_from_other_decks=True)
+        assert {name: pair[0] for name, pair in _counted(store).items()} == {"a": 4, "b": 1}
+        assert all(reported == read for reported, read in _counted(store).values())
+        assert store.card_count() == 5 and store.card_count(["b"]) == 1
+        with store.transaction() as tx:
+            tx.delete_deck("a")
+        assert _counted(store) == {"b": (1, 1)}
+        assert store.card_count() == 1
+
+
+def test_a_schema_2_database_gets_its_deck_totals_when_migrated(data_dir):
+    with Store.open(data_dir) as store:
+        with store.transaction() as tx:
+            tx.put_deck("a", title="A", origin="imported", cards=[
+                Card(id=f"a{i}", deck="a", question=f"问题 {i}", answer="答案") for i in range(3)
+            ])
+    # Back to the schema of the previous release, as its database was: no totals, version 2.
+    db = sqlite3.connect(database_path(data_dir))
+    for trigger in ("card_text_count", "card_text_uncount", "card_text_recount"):
+        db.execute(f"DROP TRIGGER {trigger}")
+    db.execute("DROP TABLE deck_total")
+    db.execute("DROP TABLE card_fts_docs")
+    db.execute("DROP INDEX card_deck")
+    db.execute("PRAGMA user_version = 2")
+    db.commit()
+    db.close()
+    with Store.open(data_dir) as store:
+        assert _counted(store) == {"a": (3, 3)}
+        assert store.search("问题")
+        assert store.search_vocabulary()[0]["问题"] == 3

@@ -46,6 +46,10 @@ def test_english_forms_match_whole_words_only(glossary):
     assert glossary.canonical("enlarging") == "增加"
 
 
+def test_english_adverbs_lead_to_their_term(glossary):
+    assert glossary.canonical("randomly") == "随机性"
+
+
 def test_the_longest_form_wins(glossary):
     assert glossary.canonical("max pooling") == "最大池化"
 

@@ -1,4 +1,6 @@
-"""Live demos: each one a folder with a pure ``compute`` module, a Rich renderer and a Textual view.
+"""Live demos: each one a folder that declares itself (``__init__.py``), a pure ``compute`` module, a Rich
+renderer and a Textual view.
 
-The registry (``tutor.demos.registry``) knows every demo's parameters without importing torch or numpy.
+The registry (``tutor.demos.registry``) collects the folders' declarations and checks a learner's parameters
+without importing torch or numpy.
 """

@@ -223,14 +223,41 @@ def _draw(figure: Any, plotext: Any, chart: Chart, width: int) -> None:
         figure.title(_fit(chart.title, width))
     if chart.xlabel:
         figure.label(_fit(chart.xlabel, width), "x")
-    if chart.xlim is not None:
-        figure.ruler("x").lim(*chart.xlim)
-    if chart.ylim is not None:
-        figure.ruler("y").lim(*chart.ylim)
+    # Both ranges are always set: plotext 6.1 computes one axis's automatic range only from the points inside the
+    # other's ticks, so y ticks inside the data (1e-2 … 1e1 for data from 0.006 to 65) would move the x axis.
+    xlim, ylim = limits(chart)
+    figure.ruler("x").lim(*xlim)
+    figure.ruler("y").lim(*ylim)
     for axis, ticks in (("x", chart.xticks), ("y", chart.yticks)):
         if ticks is not None:
             labels = list(ticks.labels) if ticks.labels is not None else None
             figure.ruler(axis).ticks(list(ticks.positions), labels)
+
+
+BAR_WIDTH = 0.8
+"""plotext's bar width, as a share of the closest spacing between bars."""
+
+
+def _span(values: list[float]) -> tuple[float, float]:
+    low, high = (min(values), max(values)) if values else (0.0, 1.0)
+    return (low - 0.5, high + 0.5) if low == high else (low, high)
+
+
+def limits(chart: Chart) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The shown x range and left-y range of ``chart``: its own, else everything it draws on them, ticks
+    included (bars with their width and their base at 0)."""
+    xs = [x for curve in chart.curves for x in curve.xs]
+    ys = [y for curve in chart.curves if not curve.right for y in curve.ys]
+    ys += [rule.y for rule in chart.rules]
+    if chart.bars is not None and chart.bars.xs:
+        centres = sorted(chart.bars.xs)
+        gaps = [b - a for a, b in zip(centres, centres[1:]) if b > a]
+        half = BAR_WIDTH * (min(gaps) if gaps else 1.0) / 2
+        xs += [centres[0] - half, centres[-1] + half]
+        ys += [0.0, *chart.bars.tops()]
+    xs += list(chart.xticks.positions) if chart.xticks is not None else []
+    ys += list(chart.yticks.positions) if chart.yticks is not None else []
+    return chart.xlim or _span(xs), chart.ylim or _span(ys)
 
 
 def plot_width(console: Console) -> int:

@@ -63,7 +63,8 @@ class DemoView(VerticalScroll):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        DemoView.views[cls.demo_name] = cls
+        if "demo_name" in cls.__dict__:  # a demo's own view, not a shared base
+            DemoView.views[cls.demo_name] = cls
 
     def __init__(self, params: dict[str, Any], **kwargs: Any) -> None:
         """Create the view; ``params`` are checked against the registry (defaults fill the rest).

@@ -17,6 +17,7 @@ collection instead of the packaged corpus.
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,11 +27,11 @@ from tutor.errors import UnknownCardError, UnknownDeckError
 from tutor import locations
 from tutor.locations import user_decks_dir
 from tutor.questions.card import Card
-from tutor.questions.search import SearchHit
 
 if TYPE_CHECKING:  # yaml (~20 ms) only when a deck file is read: not for commands over an unchanged corpus
     from tutor.questions.deck import Deck
     from tutor.questions.library import Library
+    from tutor.questions.search import SearchHit
 
 _MOVED_KEY = "yaml_decks_moved"
 """Setting listing the YAML deck files already moved into the store (their deletion may have been cut short)."""
@@ -134,11 +135,25 @@ class Collection:
         self.check_decks(decks)
         return self.store.select(decks=decks, tags=tags)
 
+    def vocabulary(self, decks: list[str] | None = None) -> Counter:
+        """Return the searchable terms of the decks named (all when none) with the number of cards holding each,
+        for "did you mean" (see :mod:`tutor.questions.suggest`): read from the full-text index for the whole
+        collection, from the cards of the decks otherwise.
+
+        Raises:
+            UnknownDeckError: a deck name is unknown.
+        """
+        from tutor.questions.suggest import indexed_vocabulary, vocabulary
+
+        if decks:
+            return vocabulary(self.select(decks=decks))
+        return indexed_vocabulary(*self.store.search_vocabulary())
+
     def tag_counts(self) -> dict[str, int]:
         """Return how many cards carry each tag."""
         return self.store.tag_counts()
 
-    def search(self, query: str, *, decks: list[str] | None = None, limit: int | None = None) -> list[SearchHit]:
+    def search(self, query: str, *, decks: list[str] | None = None, limit: int | None = None) -> list["SearchHit"]:
         """Return the cards matching ``query`` or another form of its glossary terms, best first, at most ``limit``.
 
         The cards with the words typed come first, ranked as :meth:`Store.search` ranks them; then the cards
@@ -148,24 +163,29 @@ class Collection:
         Raises:
             UnknownDeckError: a deck name is unknown.
         """
-        from tutor.questions.glossary import expand_query
+        from tutor.questions.search import SearchHit
 
         self.check_decks(decks)
-        forms = expand_query(query)
-        ranked = self.store.search(forms[0], decks=decks)
-        # The other forms of the query's glossary terms find cards that say it another way (降采样 finds
-        # 下采样): those come after every card that has the words typed, best first among themselves.
-        typed = {card_id for card_id, _ in ranked}
+        ranked = self.store.search(query, decks=decks, limit=limit)
+        if not limit or len(ranked) < limit:
+            ranked += self._other_forms(query, {card_id for card_id, _ in ranked}, decks)
+            if limit:
+                ranked = ranked[:limit]
+        cards = self.store.cards([card_id for card_id, _ in ranked])
+        return [SearchHit(card=cards[card_id], score=value) for card_id, value in ranked if card_id in cards]
+
+    def _other_forms(self, query: str, typed: set[str], decks: list[str] | None) -> list[tuple[str, float]]:
+        """The cards found only by the other forms of the query's glossary terms, best first (each with its best
+        score): they say it another way (降采样 finds 下采样), so they come after every card with the words
+        typed, and only when those do not fill the page (the glossary is read then)."""
+        from tutor.questions.glossary import expand_query
+
         others: dict[str, float] = {}
-        for form in forms[1:]:
+        for form in expand_query(query)[1:]:
             for card_id, value in self.store.search(form, decks=decks):
                 if card_id not in typed:
                     others[card_id] = max(others.get(card_id, 0.0), value)
-        ranked += sorted(others.items(), key=lambda item: -item[1])
-        if limit:
-            ranked = ranked[:limit]
-        cards = self.store.cards([card_id for card_id, _ in ranked])
-        return [SearchHit(card=cards[card_id], score=value) for card_id, value in ranked if card_id in cards]
+        return sorted(others.items(), key=lambda item: -item[1])
 
 
 def open_collection(data_dir: Path, library: "Library | None" = None) -> Collection:

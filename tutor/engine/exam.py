@@ -21,15 +21,15 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone, tzinfo
-from typing import Any
-
-from fsrs import Scheduler
+from typing import TYPE_CHECKING, Any
 
 from tutor.engine.days import day_start, local
 from tutor.engine.records import CardState
-from tutor.engine.scheduling import recall_probability
 from tutor.engine.settings import RETENTION_RANGE
 from tutor.errors import BadInputError
+
+if TYPE_CHECKING:
+    from fsrs import Scheduler
 
 LEARN_LEAD_DAYS = 3
 """An exam's new cards are all introduced this many days before it, so that each is reviewed again after its
@@ -127,14 +127,21 @@ def exam_start(day: date, *, hour: int, tz: tzinfo | None) -> datetime:
     return aware.astimezone(timezone.utc)
 
 
-def safe_days(scheduler: Scheduler, stability: float, target: float, horizon: int) -> int:
+def _recall(scheduler: "Scheduler", stability: float, last_review: datetime, at: datetime) -> float:
+    # py-fsrs (~15 ms to import) comes with the scheduler passed in: the queue's exam checks never need it.
+    from tutor.engine.scheduling import recall_probability
+
+    return recall_probability(scheduler, stability, last_review, at)
+
+
+def safe_days(scheduler: "Scheduler", stability: float, target: float, horizon: int) -> int:
     """Return the most whole days (up to ``horizon``) after a review at which py-fsrs still predicts a
     retrievability of at least ``target`` for a card of ``stability`` (retrievability falls with time)."""
     origin = datetime(2000, 1, 1, tzinfo=timezone.utc)
     low, high = 0, horizon
     while low < high:
         middle = (low + high + 1) // 2
-        if recall_probability(scheduler, stability, origin, origin + timedelta(days=middle)) >= target:
+        if _recall(scheduler, stability, origin, origin + timedelta(days=middle)) >= target:
             low = middle
         else:
             high = middle - 1
@@ -151,7 +158,7 @@ class Deadline:
     """Retrievability the card should have then."""
 
 
-def toward_deadlines(scheduler: Scheduler, state: CardState, deadlines: Iterable[Deadline], at: datetime) -> CardState:
+def toward_deadlines(scheduler: "Scheduler", state: CardState, deadlines: Iterable[Deadline], at: datetime) -> CardState:
     """Return ``state`` (just scheduled by FSRS at ``at``) with its due brought forward where an exam ahead
     needs it (see the module docstring); otherwise ``state`` itself."""
     if state.state != "review" or state.due is None or state.stability is None or state.last_review is None:
@@ -160,7 +167,7 @@ def toward_deadlines(scheduler: Scheduler, state: CardState, deadlines: Iterable
     for deadline in deadlines:
         if deadline.start <= at or state.due <= deadline.start:
             continue
-        if recall_probability(scheduler, state.stability, state.last_review, deadline.start) >= deadline.target:
+        if _recall(scheduler, state.stability, state.last_review, deadline.start) >= deadline.target:
             continue
         # R(exam) < target means more than n whole days are left, so the new due is at least a day after `at`.
         days = safe_days(scheduler, state.stability, deadline.target, (deadline.start - at).days)
@@ -202,7 +209,7 @@ class CardOutlook:
 def outlook(
     cards: Sequence[tuple[str, str]],
     states: dict[str, CardState],
-    schedulers: dict[str, Scheduler],
+    schedulers: dict[str, "Scheduler"],
     start: datetime,
 ) -> list[CardOutlook]:
     """Return each card's outlook at ``start``: ``cards`` are (id, deck), ``states`` the stored states (a card
@@ -212,7 +219,7 @@ def outlook(
         state = states.get(card_id) or CardState(card_id)
         recall = 0.0
         if state.state != "new" and state.stability is not None and state.last_review is not None:
-            recall = recall_probability(schedulers[deck], state.stability, state.last_review, start)
+            recall = _recall(schedulers[deck], state.stability, state.last_review, start)
         result.append(CardOutlook(card_id, deck, state.state, recall))
     return result
 

@@ -4,12 +4,9 @@ review queue and the drills need from them. :class:`tutor.engine.study.Study` ho
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Any
-
-from fsrs import Scheduler
+from typing import TYPE_CHECKING, Any
 
 from tutor.clock import now
-from tutor.engine import scheduling
 from tutor.engine.days import day_start, to_us
 from tutor.engine.exam import (
     Deadline,
@@ -26,13 +23,19 @@ from tutor.engine.exam import (
     study_date,
     toward_deadlines,
 )
-from tutor.engine.forecast import Forecast, SimCard, SimExam, simulate
 from tutor.engine.records import CardState
 from tutor.engine.settings import StudySettings
 from tutor.engine.store import Store
 from tutor.errors import BadInputError
-from tutor.questions.card import Card
-from tutor.questions.library import Library
+
+# The queue and the home screen ask every exam book for today's new-card limit: py-fsrs and the forecast
+# (~30 ms to import) load only when a card's recall or a plan is computed.
+if TYPE_CHECKING:
+    from fsrs import Scheduler
+
+    from tutor.engine.forecast import Forecast
+    from tutor.questions.card import Card
+    from tutor.questions.library import Library
 
 EXAMS_KEY = "exams"
 """The setting holding the exams, a list of :meth:`Exam.to_dict` values."""
@@ -49,7 +52,7 @@ class UnknownExamError(BadInputError):
 class ExamBook:
     """The exams of a learner's data directory over a library."""
 
-    def __init__(self, store: Store, library: Library, settings: Callable[[], StudySettings], tz: tzinfo | None):
+    def __init__(self, store: Store, library: "Library", settings: Callable[[], StudySettings], tz: tzinfo | None):
         self._store = store
         self._library = library
         self._settings = settings
@@ -121,7 +124,7 @@ class ExamBook:
         self._store.put_setting(EXAMS_KEY, [item.to_dict() for item in self.all() if item.name != exam.name])
         return exam
 
-    def cards(self, exam: Exam) -> list[Card]:
+    def cards(self, exam: Exam) -> list["Card"]:
         """Return the content cards the exam covers, in corpus order (suspended ones too).
 
         Raises:
@@ -149,10 +152,12 @@ class ExamBook:
 
     # Readiness
 
-    def _schedulers(self, settings: StudySettings) -> dict[str, Scheduler]:
+    def _schedulers(self, settings: StudySettings) -> dict[str, "Scheduler"]:
+        from tutor.engine import scheduling
+
         return {deck.name: scheduling.make_scheduler(settings, deck.name) for deck in self._library.decks}
 
-    def _studied(self, exam: Exam) -> tuple[list[Card], dict[str, CardState]]:
+    def _studied(self, exam: Exam) -> tuple[list["Card"], dict[str, CardState]]:
         """The exam's unsuspended cards and their stored states."""
         cards = self.cards(exam)
         states = self._store.card_states([card.id for card in cards])
@@ -172,7 +177,7 @@ class ExamBook:
         return [self._readiness(exam, settings) for exam in self.upcoming(settings)]
 
     def _readiness(
-        self, exam: Exam, settings: StudySettings, studied: tuple[list[Card], dict[str, CardState]] | None = None
+        self, exam: Exam, settings: StudySettings, studied: tuple[list["Card"], dict[str, CardState]] | None = None
     ) -> Readiness:
         cards, states = studied or self._studied(exam)
         outlooks = outlook([(card.id, card.deck) for card in cards], states, self._schedulers(settings), self.start(exam, settings))
@@ -185,7 +190,7 @@ class ExamBook:
 
     # What ratings, the queue and drills need
 
-    def deadlines(self, card: Card, at: datetime) -> list[Deadline]:
+    def deadlines(self, card: "Card", at: datetime) -> list[Deadline]:
         """Return the deadlines of the exams ahead of ``at`` that cover ``card``."""
         settings = self._settings()
         deadlines = []
@@ -195,7 +200,7 @@ class ExamBook:
                 deadlines.append(Deadline(start, exam.retention))
         return deadlines
 
-    def schedule(self, scheduler: Scheduler, card: Card, state: CardState, at: datetime) -> CardState:
+    def schedule(self, scheduler: "Scheduler", card: "Card", state: CardState, at: datetime) -> CardState:
         """Return the state FSRS just gave ``card`` at ``at``, with its due brought forward for the exams ahead."""
         return toward_deadlines(scheduler, state, self.deadlines(card, at), at)
 
@@ -210,7 +215,7 @@ class ExamBook:
             first.update((card.id, None) for card in cards if card.id not in states or states[card.id].state == "new")
         return new_allowance(settings.new_per_day, need, settings.exam_new_cap), list(first)
 
-    def weakest(self, name: str, count: int) -> list[Card]:
+    def weakest(self, name: str, count: int) -> list["Card"]:
         """Return the ``count`` unsuspended cards of the exam with the lowest retrievability on its day (never
         seen first, then in corpus order among equals).
 
@@ -245,7 +250,7 @@ class ExamBook:
 
     # The plan
 
-    def plan(self, name: str, *, runs: int = 20, seed: int = 0) -> Forecast:
+    def plan(self, name: str, *, runs: int = 20, seed: int = 0) -> "Forecast":
         """Forecast the answers of each study day until the exam called ``name`` (every deck's cards, as the
         learner studies them) and the exam's readiness on its day.
 
@@ -258,7 +263,7 @@ class ExamBook:
 
     def compare_retention(
         self, name: str, retentions: Sequence[float] = COMPARED_RETENTIONS, *, runs: int = 8, seed: int = 0
-    ) -> list[Forecast]:
+    ) -> list["Forecast"]:
         """Forecast the exam's own cards under each desired retention (every deck and the exam's target set to
         it): the answers per day and the knowledge kept on the exam day.
 
@@ -287,7 +292,9 @@ class ExamBook:
         seed: int,
         only_exam: bool = False,
         retention: float | None = None,
-    ) -> Forecast:
+    ) -> "Forecast":
+        from tutor.engine.forecast import SimCard, SimExam, simulate
+
         moment = now()
         start = self.start(exam, settings)
         if start <= moment:

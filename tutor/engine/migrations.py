@@ -180,7 +180,51 @@ def m002_collection(db: sqlite3.Connection) -> None:
     db.execute("CREATE VIRTUAL TABLE card_fts_terms USING fts5vocab (card_fts, instance)")
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (m001_initial, m002_collection)
+def m003_counts(db: sqlite3.Connection) -> None:
+    """Per-deck totals kept by triggers, an index for per-deck queue counts, and the index's vocabulary."""
+    # Cards and search tokens of each deck, kept in the transaction of every change to card_text, as
+    # review_totals is for the log: the deck list, the collection's size and search's average field lengths
+    # read a row per deck instead of every card. A deck that loses its cards keeps a row of zeros.
+    db.execute(
+        """
+        CREATE TABLE deck_total (
+            deck TEXT PRIMARY KEY,
+            cards INTEGER NOT NULL,
+            question_terms INTEGER NOT NULL,
+            answer_terms INTEGER NOT NULL
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute(
+        "INSERT INTO deck_total (deck, cards, question_terms, answer_terms) "
+        "SELECT deck, count(*), sum(question_terms), sum(answer_terms) FROM card_text GROUP BY deck"
+    )
+    add = """
+        INSERT INTO deck_total (deck, cards, question_terms, answer_terms)
+        VALUES (new.deck, 1, new.question_terms, new.answer_terms)
+        ON CONFLICT (deck) DO UPDATE SET cards = cards + 1, question_terms = question_terms + excluded.question_terms,
+            answer_terms = answer_terms + excluded.answer_terms;
+    """
+    remove = """
+        UPDATE deck_total SET cards = cards - 1, question_terms = question_terms - old.question_terms,
+            answer_terms = answer_terms - old.answer_terms
+        WHERE deck = old.deck;
+    """
+    db.execute(f"CREATE TRIGGER card_text_count AFTER INSERT ON card_text BEGIN {add} END")
+    db.execute(f"CREATE TRIGGER card_text_uncount AFTER DELETE ON card_text BEGIN {remove} END")
+    db.execute(
+        f"CREATE TRIGGER card_text_recount AFTER UPDATE OF deck, question_terms, answer_terms ON card_text "
+        f"BEGIN {remove} {add} END"
+    )
+    # The home screen's counts per deck: new cards, and cards due by state, each read in deck order from the
+    # index alone (card_due and card_new order by time and position, so grouping by deck needed a sort).
+    db.execute("CREATE INDEX card_deck ON card (state, suspended, deck, due_us, position)")
+    # Each term of the full-text index with the number of cards holding it: the "did you mean" vocabulary of
+    # a search that found nothing, without tokenising every card again.
+    db.execute("CREATE VIRTUAL TABLE card_fts_docs USING fts5vocab (card_fts, row)")
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (m001_initial, m002_collection, m003_counts)
 """Every migration in order; ``PRAGMA user_version`` counts how many a file has had."""
 
 

@@ -91,23 +91,16 @@ def compute_stats(
     retained = [(rating, answers) for mode, state, rating, answers in totals if mode == "review" and state == State.REVIEW]
     retention_reviews = sum(answers for _, answers in retained)
     recalled = sum(answers for rating, answers in retained if Rating(rating).recalled)
-    counts: dict[int, dict[str, int]] = {}
-    for day, mode, count in store.answers_per_day(shift, first * DAY_US - shift):
-        counts.setdefault(day, {})[mode] = count
     per_day = tuple(
-        DayCount(
-            day=_EPOCH_DATE + timedelta(days=day),
-            reviews=counts.get(day, {}).get("review", 0),
-            drills=counts.get(day, {}).get("drill", 0),
-        )
-        for day in range(first, today + 1)
+        DayCount(day=_EPOCH_DATE + timedelta(days=day), reviews=reviews, drills=drills)
+        for day, reviews, drills in store.answers_per_day(shift, first, today)
     )
     by_state = {name: 0 for name in STATES}
     by_state["suspended"] = 0
     by_state["leech"] = 0
-    for state, suspended, leech, count in store.cards_by_state(leech_threshold):
+    for state, suspended, count, leeches in store.cards_by_state(leech_threshold):
         by_state["suspended" if suspended else STATES[state]] += count
-        by_state["leech"] += count if leech else 0
+        by_state["leech"] += leeches
     due = store.due_per_day(shift, today, (today + days) * DAY_US - shift)
     return Stats(
         reviews_total=reviews_total,

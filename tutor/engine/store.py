@@ -16,7 +16,6 @@ import json
 import os
 import sqlite3
 import threading
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -28,9 +27,8 @@ from tutor.engine.migrations import APPLICATION_ID, MIGRATIONS, migrate
 from tutor.engine.records import MODES, CardState, ReviewRecord
 from tutor.errors import StoreError, UnknownCardError
 from tutor.locations import database_path
-from tutor.questions import search as ranking
 from tutor.questions.card import Card, DemoLink, Erratum, Source
-from tutor.questions.text import TOKENS_VERSION, normalize, tokens
+from tutor.questions.text import TOKENS_VERSION
 from tutor.vocabulary import RATINGS, STATES
 
 BUSY_TIMEOUT_S = 30.0
@@ -46,6 +44,11 @@ _TEXT_ALL = (
 )
 _TOKENS_KEY = "search_tokens_version"
 """Setting holding the :data:`TOKENS_VERSION` the full-text index was built with."""
+_DECK_COLUMNS = (
+    "d.name, d.title, d.origin, coalesce(n.cards, 0), d.source, d.content_hash, d.position "
+    "FROM deck d LEFT JOIN deck_total n ON n.deck = d.name"
+)
+"""The columns of a :class:`DeckSummary`, its number of cards kept by triggers in ``deck_total``."""
 ORIGINS = ("packaged", "imported")
 """Where a deck comes from: the package's corpus, or the learner's notes."""
 DECK_STRIDE = 10_000_000
@@ -266,6 +269,9 @@ def _base_row(card: Card, deck: str, position: int) -> tuple[Any, ...]:
 def _indexed(card: Card, base: tuple[Any, ...]) -> tuple[tuple[Any, ...], tuple[str, str]]:
     """The whole ``card_text`` row of ``card`` (:data:`_TEXT_ALL` order) and its full-text fields, tokenising
     the card once."""
+    from tutor.questions import search as ranking  # for writing decks and searching only (~10 ms)
+    from tutor.questions.text import normalize, tokens
+
     question, answer = tokens(card.question), tokens(ranking.answer_text(card))
     row = (
         *base,
@@ -279,6 +285,9 @@ def _indexed(card: Card, base: tuple[Any, ...]) -> tuple[tuple[Any, ...], tuple[
 
 def _fts_values(card: Card) -> tuple[str, str]:
     """The pre-tokenised question and answer field of ``card`` for the full-text index."""
+    from tutor.questions import search as ranking
+    from tutor.questions.text import tokens
+
     return " ".join(tokens(card.question)), " ".join(tokens(ranking.answer_text(card)))
 
 
@@ -641,8 +650,8 @@ class Store:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """Run one query and return all its rows (for the modules beside the store: queue, stats)."""
+    def read(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[tuple[Any, ...]]:
+        """Run one query (``?`` parameters from a sequence, ``:name`` ones from a dict) and return all its rows."""
         with self._lock:
             try:
                 return self._db.execute(sql, params).fetchall()
@@ -684,26 +693,18 @@ class Store:
 
     def decks(self) -> list[DeckSummary]:
         """Return every deck of the collection in order, with its number of cards."""
-        rows = self.read(
-            "SELECT d.name, d.title, d.origin, (SELECT count(*) FROM card_text t WHERE t.deck = d.name), d.source, "
-            "d.content_hash, d.position FROM deck d ORDER BY d.position, d.name"
-        )
+        rows = self.read(f"SELECT {_DECK_COLUMNS} ORDER BY d.position, d.name")
         return [DeckSummary(*row) for row in rows]
 
     def deck(self, name: str) -> DeckSummary | None:
         """Return deck ``name``, or None when the collection has no such deck."""
-        rows = self.read(
-            "SELECT d.name, d.title, d.origin, (SELECT count(*) FROM card_text t WHERE t.deck = d.name), d.source, "
-            "d.content_hash, d.position FROM deck d WHERE d.name = ?",
-            (name,),
-        )
+        rows = self.read(f"SELECT {_DECK_COLUMNS} WHERE d.name = ?", (name,))
         return DeckSummary(*rows[0]) if rows else None
 
     def card_count(self, decks: Sequence[str] | None = None) -> int:
         """Return how many cards the collection (or the decks named) holds."""
-        if decks:
-            return int(self.read(f"SELECT count(*) FROM card_text WHERE deck IN {_in(decks)}", decks)[0][0])
-        return int(self.read("SELECT count(*) FROM card_text")[0][0])
+        where = f"WHERE deck IN {_in(decks)}" if decks else ""
+        return int(self.read(f"SELECT coalesce(sum(cards), 0) FROM deck_total {where}", decks or ())[0][0])
 
     def card(self, card_id: str) -> Card | None:
         """Return the card ``card_id`` of the collection, or None."""
@@ -771,68 +772,101 @@ class Store:
         )
         return [row[0] for row in rows]
 
+    def search_vocabulary(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Return the terms of the full-text index of two characters or more, and the tags and key points, each
+        with the number of cards holding it (what "did you mean" compares a query that found nothing with)."""
+        terms = dict(self.read("SELECT term, doc FROM card_fts_docs WHERE length(term) >= 2"))
+        phrases: dict[str, int] = dict(self.read("SELECT tag, count(*) FROM card_tag GROUP BY tag"))
+        for point, count in self.read(
+            "SELECT p.value, count(*) FROM card_text t, json_each(t.key_points) p WHERE t.key_points != '[]' "
+            "GROUP BY p.value"
+        ):
+            phrases[point] = phrases.get(point, 0) + count
+        return terms, phrases
+
     def tag_counts(self) -> dict[str, int]:
         """Return how many cards carry each tag, by tag."""
         return dict(self.read("SELECT tag, count(*) FROM card_tag GROUP BY tag ORDER BY tag"))
 
     def search(self, query: str, *, decks: Sequence[str] | None = None, limit: int | None = None) -> list[tuple[str, float]]:
-        """Return (card id, score) of the cards matching ``query``, best first (ties in collection order).
+        """Return (card id, score) of the cards matching ``query``, best first (ties in collection order), the
+        first ``limit`` of them when given.
 
         The same ranking as :class:`tutor.questions.search.SearchIndex` (BM25F over question and answer, the
         half-of-the-terms rule, the phrase bonus), on the FTS5 index: the term occurrences of each card come
         from the index (fts5vocab), lengths and the normalised text from ``card_text``, so no card is
-        tokenised at query time. FTS5's own ``bm25()`` is not used: it normalises both fields by one length,
-        which ranks a long answer mentioning a word above a short question about it.
+        tokenised at query time, and the scores are computed, sorted and cut in SQL, so that a word found in
+        10,000 cards costs no Python per card. FTS5's own ``bm25()`` is not used: it normalises both fields by
+        one length, which ranks a long answer mentioning a word above a short question about it.
         """
+        from tutor.questions import search as ranking
+
         terms = ranking.query_terms(query)
         if not terms:
             return []
-        counts: dict[int, tuple[Counter, Counter]] = {}
-        for term in terms:
-            for doc, column, hits in self.read(
-                "SELECT doc, col, count(*) FROM card_fts_terms WHERE term = ? GROUP BY doc, col", (term,)
-            ):
-                question, answer = counts.setdefault(doc, (Counter(), Counter()))
-                (question if column == "question" else answer)[term] = hits
-        if not counts:
-            return []
-        phrase = ranking.query_phrase(query)
-        scope, params = "", []
-        if decks:
-            scope = f" AND deck IN {_in(decks)}"
-            params = list(decks)
-        rows = self.read(
-            "SELECT id, card_id, question_terms, answer_terms, length(question_norm), instr(question_norm, ?) > 0, "
-            "instr(answer_norm, ?) > 0 FROM card_text WHERE id IN (SELECT value FROM json_each(?))" + scope
-            + " ORDER BY position",
-            (phrase, phrase, json.dumps(list(counts)), *params),
-        )
-        where = f"WHERE deck IN {_in(decks)}" if decks else ""
+        scope = {f"deck{index}": deck for index, deck in enumerate(decks or ())}
+        in_scope = f"({', '.join(':' + name for name in scope)})"
         total, question_sum, answer_sum = self.read(
-            f"SELECT count(*), sum(question_terms), sum(answer_terms) FROM card_text {where}", params
+            "SELECT coalesce(sum(cards), 0), coalesce(sum(question_terms), 0), coalesce(sum(answer_terms), 0) "
+            "FROM deck_total" + (f" WHERE deck IN {in_scope}" if scope else ""),
+            scope,
         )[0]
         if not total:
             return []
-        frequency = Counter(term for row in rows for term in set(counts[row[0]][0]) | set(counts[row[0]][1]))
-        idf = {term: ranking.inverse_frequency(total, frequency[term]) for term in terms}
-        averages = (question_sum / total, answer_sum / total)
-        hits = []
-        for text_id, card_id, question_length, answer_length, question_chars, in_question, in_answer in rows:
-            question, answer = counts[text_id]
-            candidate = ranking.Candidate(
-                question_counts=question,
-                answer_counts=answer,
-                question_length=question_length,
-                answer_length=answer_length,
-                question_chars=question_chars,
-                phrase_in_question=bool(in_question),
-                phrase_in_answer=bool(in_answer),
-            )
-            value = ranking.score(candidate, terms, idf, averages, phrase)
-            if value is not None:
-                hits.append((card_id, value))
-        hits.sort(key=lambda hit: -hit[1])
-        return hits[:limit] if limit else hits
+        params: dict[str, Any] = {
+            **scope,
+            "k1": ranking.K1,
+            "b": ranking.B,
+            "question_weight": ranking.QUESTION_WEIGHT,
+            "question_average": question_sum / total,
+            "answer_average": answer_sum / total,
+            "phrase": ranking.query_phrase(query),
+            "term_count": len(terms),
+            "required": ranking.required_terms(len(terms)),
+            "limit": limit or -1,
+        }
+        for index, term in enumerate(terms):
+            # The cards (of the decks searched) holding the term, for its idf: one phrase query of the index.
+            match = '"' + term.replace('"', '""') + '"'
+            frequency = self.read(
+                "SELECT count(*) FROM card_fts WHERE card_fts MATCH :match"
+                + (f" AND rowid IN (SELECT id FROM card_text WHERE deck IN {in_scope})" if scope else ""),
+                {**scope, "match": match},
+            )[0][0]
+            params[f"term{index}"] = term
+            params[f"idf{index}"] = ranking.inverse_frequency(total, frequency)
+        counts = ", ".join(
+            f"sum(term = :term{index} AND col = 'question') AS q{index}, "
+            f"sum(term = :term{index} AND col = 'answer') AS a{index}"
+            for index in range(len(terms))
+        )
+        matched = " + ".join(f"(sum(term = :term{index}) > 0)" for index in range(len(terms)))
+        # ranking.score, term by term in the order of the terms (a term a card lacks adds 0.0), so that the
+        # scores are the same floating-point numbers.
+        weights = [
+            f"(:question_weight * h.q{index} / (1 - :b + :b * t.question_terms / :question_average)"
+            f" + h.a{index} / (1 - :b + :b * t.answer_terms / :answer_average))"
+            for index in range(len(terms))
+        ]
+        total_score = " + ".join(
+            f":idf{index} * {weight} * (:k1 + 1) / ({weight} + :k1)" for index, weight in enumerate(weights)
+        )
+        rows = self.read(
+            f"""
+            SELECT t.card_id, (0.0 + {total_score})
+                * CASE WHEN instr(t.question_norm, :phrase) > 0 THEN 2 + 4.0 * length(:phrase) / length(t.question_norm)
+                       WHEN instr(t.answer_norm, :phrase) > 0 THEN 1.3 ELSE 1 END
+                * h.matched / :term_count AS score
+            FROM (
+                SELECT doc, {counts}, {matched} AS matched FROM card_fts_terms
+                WHERE term IN ({', '.join(f':term{index}' for index in range(len(terms)))})
+                GROUP BY doc HAVING matched >= :required
+            ) h JOIN card_text t ON t.id = h.doc {f"WHERE t.deck IN {in_scope}" if scope else ""}
+            ORDER BY score DESC, t.position LIMIT :limit
+            """,
+            params,
+        )
+        return [(card_id, score) for card_id, score in rows]
 
     # Card state and the log.
 
@@ -972,17 +1006,26 @@ class Store:
         return [card_id for (card_id,) in rows]
 
     def deck_state_counts(self, now_us: int) -> list[tuple[str, int, int, int]]:
-        """Return (deck, new, learning or relearning due, review due) of every deck, in collection order
-        (unsuspended cards only)."""
-        return self.read(
-            """
-            SELECT deck, sum(state = 0 AND suspended = 0),
-                   sum(state IN (1, 3) AND suspended = 0 AND due_us <= ?),
-                   sum(state = 2 AND suspended = 0 AND due_us <= ?)
-            FROM card WHERE position IS NOT NULL GROUP BY deck ORDER BY min(position)
-            """,
-            (now_us, now_us),
+        """Return (deck, new, learning or relearning due, review due) of every deck with cards, in collection
+        order (unsuspended cards only)."""
+        # Two reads of the card_deck index in deck order (new cards; due ones by state), no sort of every card.
+        new = dict(
+            self.read(
+                "SELECT deck, count(*) FROM card WHERE state = 0 AND suspended = 0 AND position IS NOT NULL "
+                "GROUP BY deck"
+            )
         )
+        due: dict[str, list[int]] = {}
+        for deck, state, count in self.read(
+            "SELECT deck, state, count(*) FROM card WHERE state > 0 AND suspended = 0 AND due_us <= ? "
+            "AND position IS NOT NULL GROUP BY deck, state",
+            (now_us,),
+        ):
+            due.setdefault(deck, [0, 0])[state == 2] += count
+        decks = self.read(
+            "SELECT d.name FROM deck d JOIN deck_total n ON n.deck = d.name WHERE n.cards > 0 ORDER BY d.position, d.name"
+        )
+        return [(deck, new.get(deck, 0), *due.get(deck, (0, 0))) for (deck,) in decks]
 
     def answers_by_deck_since(self, since_us: int) -> dict[str, int]:
         """Return how many answers each deck's cards got since ``since_us``, by deck."""
@@ -998,27 +1041,52 @@ class Store:
         """Return the running totals of the log: (mode, state before, rating, answers)."""
         return self.read("SELECT mode, state_before, rating, answers FROM review_totals")
 
-    def answers_per_day(self, shift_us: int, since_us: int) -> list[tuple[int, str, int]]:
-        """Return (day number, mode, answers) since ``since_us``, a day being ``(time + shift_us) // DAY_US``."""
+    def answers_per_day(self, shift_us: int, first: int, last: int) -> list[tuple[int, int, int]]:
+        """Return (day number, reviews, drills) of each day from ``first`` to ``last``, a day being
+        ``(time + shift_us) // DAY_US``."""
+        # One range of the time index per day, counted where it lies: grouping the answers by a computed day
+        # sorted every answer of the month (~80,000 on a busy log).
         return self.read(
-            f"SELECT (reviewed_us + ?) / {DAY_US} AS day, mode, count(*) FROM review_log "
-            "WHERE reviewed_us >= ? GROUP BY day, mode",
-            (shift_us, since_us),
+            f"""
+            WITH RECURSIVE day (n) AS (SELECT :first UNION ALL SELECT n + 1 FROM day WHERE n < :last)
+            SELECT n, count_all - count_drills, count_drills FROM (
+                SELECT n,
+                    (SELECT count(*) FROM review_log
+                     WHERE reviewed_us >= n * {DAY_US} - :shift AND reviewed_us < (n + 1) * {DAY_US} - :shift)
+                    AS count_all,
+                    (SELECT count(*) FROM review_log
+                     WHERE reviewed_us >= n * {DAY_US} - :shift AND reviewed_us < (n + 1) * {DAY_US} - :shift
+                     AND +mode = 'drill') AS count_drills
+                FROM day
+            )
+            """,
+            {"first": first, "last": last, "shift": shift_us},
         )
 
     def cards_by_state(self, leech_lapses: int) -> list[tuple[int, int, int, int]]:
-        """Return (state, suspended, is a leech, cards) over the collection's cards."""
+        """Return (state, suspended, cards, leeches among them) over the collection's cards."""
+        # Grouped in the order of the card_new index: no sort.
         return self.read(
-            "SELECT state, suspended, lapses >= ?, count(*) FROM card WHERE position IS NOT NULL GROUP BY 1, 2, 3",
+            "SELECT state, suspended, count(*), sum(lapses >= ?) FROM card WHERE position IS NOT NULL "
+            "GROUP BY state, suspended",
             (leech_lapses,),
         )
 
     def due_per_day(self, shift_us: int, today: int, until_us: int) -> dict[int, int]:
         """Return the unsuspended cards due before ``until_us`` by day number (overdue ones on ``today``)."""
-        return dict(
-            self.read(
-                f"SELECT max((due_us + ?) / {DAY_US}, ?) AS day, count(*) FROM card "
-                "WHERE due_us < ? AND state > 0 AND suspended = 0 AND position IS NOT NULL GROUP BY day",
-                (shift_us, today, until_us),
+        # As answers_per_day: one range of the card_due index per day.
+        rows = self.read(
+            f"""
+            WITH RECURSIVE day (n) AS (
+                SELECT :today UNION ALL SELECT n + 1 FROM day WHERE (n + 1) * {DAY_US} - :shift < :until
             )
+            SELECT n, (
+                SELECT count(*) FROM card
+                WHERE due_us >= CASE WHEN n = :today THEN -9223372036854775807 ELSE n * {DAY_US} - :shift END
+                AND due_us < min((n + 1) * {DAY_US} - :shift, :until)
+                AND state > 0 AND suspended = 0 AND position IS NOT NULL
+            ) AS due FROM day
+            """,
+            {"today": today, "shift": shift_us, "until": until_us},
         )
+        return {day: count for day, count in rows if count}

@@ -9,26 +9,31 @@ import random
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tutor.clock import now
-from tutor.engine import scheduling
 from tutor.engine.days import day_start, from_us, to_us
 from tutor.engine.collection import Collection, open_collection
-from tutor.engine.drill import Drill, DrillOptions, pick_weighted, weakness
-from tutor.engine.exam_book import ExamBook
-from tutor.engine.history import HistoryImport, PastReview, import_history
-from tutor.engine.optimize import OptimizeResult, fit_parameters
 from tutor.engine.queue import DeckCounts, QueueEntry, build_queue, deck_counts
 from tutor.engine.records import CardState, ReviewRecord
 from tutor.engine.settings import DECK_RETENTION_PREFIX, StudySettings, apply_text
-from tutor.engine.stats import Stats, compute_stats
 from tutor.engine.store import Store, Transaction
 from tutor.errors import BadInputError, UnknownCardError
-from tutor.questions.card import Card
-from tutor.questions.library import Library
 from tutor.vocabulary import STATES, Rating
+
+# Each command imports only what it uses: py-fsrs, the exam forecast, drills, the optimizer and the deck-file
+# reader (yaml) are imported by the methods that need them, so `tutor due` and the app's first frame do not
+# pay for them (~100 ms together).
+if TYPE_CHECKING:
+    from tutor.engine.drill import Drill, DrillOptions
+    from tutor.engine.exam_book import ExamBook
+    from tutor.engine.history import HistoryImport, PastReview
+    from tutor.engine.optimize import OptimizeResult
+    from tutor.engine.stats import Stats
+    from tutor.questions.card import Card
+    from tutor.questions.library import Library
 
 _SETTINGS_KEY = "settings"
 
@@ -42,11 +47,16 @@ class Study:
         self._store: Store = collection.store
         self._tz = tz
         self._undo: list[int] = []
-        self.exams = ExamBook(self._store, collection, lambda: self.settings, tz)
+
+    @cached_property
+    def exams(self) -> "ExamBook":
         """The learner's exams: readiness, plans, and the scheduling towards them."""
+        from tutor.engine.exam_book import ExamBook
+
+        return ExamBook(self._store, self.collection, lambda: self.settings, self._tz)
 
     @classmethod
-    def open(cls, data_dir: Path, library: Library | None = None, *, tz: tzinfo | None = None) -> "Study":
+    def open(cls, data_dir: Path, library: "Library | None" = None, *, tz: tzinfo | None = None) -> "Study":
         """Open the learner's collection in ``data_dir`` (creating it when needed).
 
         Args:
@@ -125,7 +135,7 @@ class Study:
 
     # Cards
 
-    def card(self, card_id: str) -> Card:
+    def card(self, card_id: str) -> "Card":
         """Return the content card ``card_id``.
 
         Raises:
@@ -159,9 +169,11 @@ class Study:
         return self._store.history(card_id)
 
     def _scheduler(self, deck: str):
+        from tutor.engine import scheduling
+
         return scheduling.make_scheduler(self.settings, deck)
 
-    def import_history(self, reviews: Sequence[PastReview]) -> HistoryImport:
+    def import_history(self, reviews: Sequence["PastReview"]) -> "HistoryImport":
         """Add answers given elsewhere (an Anki package) to the log and rebuild their cards' FSRS state.
 
         Raises:
@@ -171,6 +183,8 @@ class Study:
         for review in reviews:
             if review.card_id not in decks:
                 raise UnknownCardError(f"unknown card id {review.card_id!r} (see `tutor list` for ids)")
+        from tutor.engine.history import import_history
+
         return import_history(self._store, reviews, decks=decks, settings=self.settings)
 
     def _day_start(self, moment: datetime, settings: StudySettings) -> datetime:
@@ -216,6 +230,8 @@ class Study:
 
         The preview is exact: rating the card now gives the interval shown (the fuzz is seeded per card).
         """
+        from tutor.engine import scheduling
+
         return scheduling.preview(self._scheduler(self._deck_of(card_id)), self.card_state(card_id), now())
 
     def rate(self, card_id: str, rating: str | Rating, *, duration_ms: int | None = None) -> CardState:
@@ -225,6 +241,8 @@ class Study:
             UnknownCardError: no card of the collection has that id.
             BadInputError: not a rating, or a negative duration.
         """
+        from tutor.engine import scheduling
+
         card = self.card(card_id)
         deck = card.deck
         name = Rating.parse(rating).label
@@ -294,7 +312,7 @@ class Study:
 
     # Drills
 
-    def start_drill(self, options: DrillOptions | None = None, /, **changes: Any) -> Drill:
+    def start_drill(self, options: "DrillOptions | None" = None, /, **changes: Any) -> "Drill":
         """Start a drill of ``options.count`` questions from its decks and tags (all when none), drawn with
         weights towards weakness (never seen, low retrievability, many lapses); suspended cards are left out.
 
@@ -307,6 +325,9 @@ class Study:
             UnknownDeckError: a deck name is unknown.
             UnknownExamError: no exam has the name ``options.exam``.
         """
+        from tutor.engine import scheduling
+        from tutor.engine.drill import Drill, DrillOptions, pick_weighted, weakness
+
         options = replace(options or DrillOptions(), **changes)
         count, minutes, seed, exam = options.count, options.minutes, options.seed, options.exam
         decks, tags = list(options.decks) or None, list(options.tags) or None
@@ -355,8 +376,10 @@ class Study:
             self._apply_drill,
         )
 
-    def _apply_drill(self, tx: Transaction, answers: list[tuple[Card, str, datetime]]) -> None:
+    def _apply_drill(self, tx: Transaction, answers: list[tuple["Card", str, datetime]]) -> None:
         """Move the schedule of drilled cards by their grades, at the time each answer was given."""
+        from tutor.engine import scheduling
+
         settings = self.settings
         for card, rating, at in answers:
             current = tx.card_state(card.id) or CardState(card.id)
@@ -369,8 +392,10 @@ class Study:
 
     # Statistics and optimization
 
-    def stats(self, *, days: int = 30) -> Stats:
+    def stats(self, *, days: int = 30) -> "Stats":
         """Return reviews per day, true retention, cards by state and the due forecast for ``days`` days."""
+        from tutor.engine.stats import compute_stats
+
         settings = self.settings
         return compute_stats(
             self._store,
@@ -381,9 +406,11 @@ class Study:
             leech_threshold=settings.leech_threshold,
         )
 
-    def optimize(self) -> OptimizeResult:
+    def optimize(self) -> "OptimizeResult":
         """Fit personal FSRS parameters to the reviews that moved the schedule, when there are enough, and
         save them for the ratings to come; otherwise say how many reviews are still needed."""
+        from tutor.engine.optimize import fit_parameters
+
         result = fit_parameters(self._store.schedule_records())
         if result.optimized:
             self.update_settings(parameters=result.parameters)

@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from tutor.questions.card import Card
 from tutor.questions.text import normalize, tokens
 
-_K1 = 1.2
-_B = 0.75
-_QUESTION_WEIGHT = 3.0  # a hit in the question says more about what the card is about than one in the answer
+K1 = 1.2
+"""BM25's term-frequency saturation."""
+B = 0.75
+"""BM25's length normalisation."""
+QUESTION_WEIGHT = 3.0
+"""A hit in the question says more about what the card is about than one in the answer."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,9 @@ def score(
     """Return the score of ``candidate`` for the query ``terms`` (None when it does not match).
 
     ``idf`` is each term's inverse frequency and ``averages`` the mean question and answer lengths of the
-    cards searched. One definition for the in-memory :class:`SearchIndex` and the store's FTS5 search.
+    cards searched. The definition of the ranking: :class:`SearchIndex` calls it, and the store's FTS5 search
+    computes the same arithmetic in the same order in SQL (so that 10,000 matches are not scored one by one
+    in Python); ``tests/engine/test_collection.py`` checks that both give the same scores on the corpus.
     """
     question, answer = candidate.question_counts, candidate.answer_counts
     matched = [term for term in terms if question.get(term) or answer.get(term)]
@@ -93,11 +98,11 @@ def score(
         return None
     total = 0.0
     for term in matched:
-        weight = _QUESTION_WEIGHT * question.get(term, 0) / (
-            1 - _B + _B * candidate.question_length / averages[0]
+        weight = QUESTION_WEIGHT * question.get(term, 0) / (
+            1 - B + B * candidate.question_length / averages[0]
         )
-        weight += answer.get(term, 0) / (1 - _B + _B * candidate.answer_length / averages[1])
-        total += idf[term] * weight * (_K1 + 1) / (weight + _K1)
+        weight += answer.get(term, 0) / (1 - B + B * candidate.answer_length / averages[1])
+        total += idf[term] * weight * (K1 + 1) / (weight + K1)
     if candidate.phrase_in_question:
         # the more of the question the phrase makes up, the more the card is about it
         total *= 2 + 4 * len(phrase) / candidate.question_chars

@@ -6,7 +6,7 @@ terms of about its length by edit distance; the nearest win, the commoner first.
 """
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from tutor.questions.card import Card
 from tutor.questions.text import normalize, tokens
@@ -20,6 +20,21 @@ def vocabulary(cards: Iterable[Card]) -> Counter:
         terms.update(normalize(phrase).strip() for phrase in (*card.key_points, *card.tags))
         terms.discard("")
         counts.update(terms)
+    return counts
+
+
+def indexed_vocabulary(terms: Mapping[str, int], phrases: Mapping[str, int]) -> Counter:
+    """Return the vocabulary of :func:`vocabulary` as a full-text index holds it: ``terms`` are the index's
+    tokens (of two characters or more) and ``phrases`` the tags and key points, each with its number of cards.
+
+    The index's answer field also holds the tags and key points, so a term counts the cards that have it there
+    too: what search finds, and close enough to order suggestions.
+    """
+    counts = Counter(terms)
+    for phrase, count in phrases.items():
+        key = normalize(phrase).strip()
+        if key:
+            counts[key] += count
     return counts
 
 

@@ -10,9 +10,6 @@ import unicodedata
 TOKENS_VERSION = 1
 """Bump when :func:`tokens` changes: the store rebuilds its full-text index, which holds these tokens."""
 
-_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*|\d+(?:\.\d+)?")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
 
 def normalize(text: str) -> str:
     """Fold full-width forms to ASCII (NFKC) and lower-case, so ＲｅＬＵ and relu compare equal."""
@@ -25,8 +22,13 @@ def tokens(text: str) -> list[str]:
     A hyphenated or underscored word gives its parts and the joined form (all-reduce: all, reduce, allreduce).
     """
     result: list[str] = []
-    for run in _RUN.findall(normalize(text)):
-        if _CJK.match(run):
+    # The patterns are written in the calls, so ``re`` compiles them (~10 ms for the CJK ranges) at the first
+    # call and caches them, not every command that imports this module for TOKENS_VERSION.
+    runs = re.findall(
+        r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*|\d+(?:\.\d+)?", normalize(text)
+    )
+    for run in runs:
+        if is_cjk(run):
             result.extend(run)
             result.extend(run[i : i + 2] for i in range(len(run) - 1))
         elif "-" in run or "_" in run:
@@ -41,4 +43,4 @@ def tokens(text: str) -> list[str]:
 
 def is_cjk(token: str) -> bool:
     """True when ``token`` is made of CJK characters."""
-    return bool(_CJK.match(token))
+    return re.match(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]", token) is not None

@@ -18,7 +18,7 @@ from tutor.app.widgets.history import CardHistory
 from tutor.clock import now
 from tutor.questions.card import Card
 from tutor.questions.render import plain_line
-from tutor.questions.suggest import suggest, vocabulary
+from tutor.questions.suggest import suggest
 from tutor.questions.terminal_text import terminal_text
 
 LISTED = 1000
@@ -124,7 +124,7 @@ class BrowseScreen(Screen):
         if not found:
             words = self._vocabularies.get(deck_filter)
             if words is None:
-                words = self._vocabularies[deck_filter] = vocabulary(self.app.library.select(decks=decks))
+                words = self._vocabularies[deck_filter] = self.app.library.vocabulary(decks)
             nearest = suggest(query, words)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_cards, found, query, nearest)

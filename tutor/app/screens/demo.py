@@ -16,60 +16,26 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Load
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from tutor.demos.declaration import Demo
+from tutor.demos.registry import get_demo
 from tutor.demos.view import make_view
 from tutor.errors import DemoParameterError, TutorError
 from tutor.questions.card import Card
 
 
-DEMO_TITLES = {
-    "descent": "梯度下降",
-    "activations": "激活函数",
-    "allreduce": "环形全归约",
-    "lstm": "时间上的梯度",
-    "matmul": "矩阵乘法",
-}
-"""The Chinese name of each demo, shown before its registry name as elsewhere in the app."""
-
-PARAMETER_LABELS = {
-    "kappa": "条件数",
-    "lr": "学习率",
-    "beta": "动量",
-    "tol": "容差",
-    "max_steps": "最多步数",
-    "seed": "随机种子",
-    "lo": "左端",
-    "hi": "右端",
-    "points": "采样点数",
-    "world_size": "进程数",
-    "elements": "向量长度",
-    "bench": "测速",
-    "steps": "序列长度",
-    "hidden": "隐藏维度",
-    "forget_bias": "遗忘门偏置",
-    "seeds": "初始化次数",
-    "budget": "计时秒数",
-    "max_n": "最大矩阵",
-}
-"""The Chinese label of each demo parameter; the form and its errors show it before the parameter's name."""
-
-
-def demo_title(name: str) -> str:
-    """The demo's name as the app shows it: Chinese first, then the registry's name."""
-    chinese = DEMO_TITLES.get(name)
-    return f"{chinese} {name}" if chinese else name
-
-
-def parameter_label(name: str) -> str:
-    """A parameter as the form shows it: Chinese first, then the compute function's keyword."""
-    chinese = PARAMETER_LABELS.get(name)
-    return f"{chinese} {name}" if chinese else name
-
-
-def parameter_error(error: TutorError) -> str:
-    """An error about demo parameters, naming each by its label in the form (never a command-line flag)."""
+def parameter_error(error: TutorError, demo: Demo) -> str:
+    """An error about ``demo``'s parameters, naming each as the form does (never by a command-line flag)."""
     if isinstance(error, DemoParameterError):
-        return error.spelt(parameter_label)
+        return error.spelt(lambda name: demo.parameter(name).display_name)
     return str(error)
+
+
+def _display_name(name: str) -> str:
+    """A card's demo link as the picker shows it: the demo's display name, or the link as written if unknown."""
+    try:
+        return get_demo(name).display_name
+    except TutorError:
+        return name
 
 
 def open_card_demos(app, card: Card) -> None:
@@ -100,7 +66,7 @@ class DemoPicker(ModalScreen[int | None]):
         options = []
         for index, link in enumerate(self._card.demos):
             params = ", ".join(f"{key}={value}" for key, value in link.params.items())
-            options.append(Option(f"{demo_title(link.name)}  {params}", id=str(index)))
+            options.append(Option(f"{_display_name(link.name)}  {params}", id=str(index)))
         with Vertical(id="picker"):
             yield Label("打开哪个演示？ open which demo?")
             yield OptionList(*options, id="picker-list")
@@ -118,7 +84,7 @@ class DemoScreen(Screen):
         Binding("ctrl+r", "run", "Run"),
     ]
 
-    def __init__(self, demo, params: dict[str, Any]) -> None:
+    def __init__(self, demo: Demo, params: dict[str, Any]) -> None:
         super().__init__()
         self.demo = demo
         """The registry's Demo."""
@@ -133,7 +99,7 @@ class DemoScreen(Screen):
             return self.demo.resolve(params)
         except TutorError as error:
             # A card's link carries bad parameters: show the demo at its defaults and say why once mounted.
-            self._warning = f"{parameter_error(error)}; 改用默认值 using the defaults"
+            self._warning = f"{parameter_error(error, self.demo)}; 改用默认值 using the defaults"
             return self.demo.resolve({})
 
     def compose(self) -> ComposeResult:
@@ -143,7 +109,7 @@ class DemoScreen(Screen):
                 yield Static(self.demo.summary, id="demo-summary")
                 for parameter in self.demo.parameters:
                     value = self.params[parameter.name]
-                    label = parameter_label(parameter.name)
+                    label = parameter.display_name
                     if parameter.kind is bool:
                         yield Checkbox(label, value=value, id=f"param-{parameter.name}", compact=True)
                     else:
@@ -157,7 +123,7 @@ class DemoScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = f"演示 demo · {demo_title(self.demo.name)}"
+        self.title = f"演示 demo · {self.demo.display_name}"
         if self._warning:
             self.notify(self._warning, severity="warning")
         self._load()
@@ -189,7 +155,7 @@ class DemoScreen(Screen):
         try:
             view = make_view(self.demo.name, dict(self.params))
         except TutorError as error:
-            self._failed(parameter_error(error))
+            self._failed(parameter_error(error, self.demo))
             return
         self.query_one("#demo-screen-loading").remove()
         self.query_one("#demo-screen-status").remove()
@@ -219,7 +185,7 @@ class DemoScreen(Screen):
         try:
             params = self.demo.resolve(self._form_values())
         except TutorError as error:
-            self.notify(parameter_error(error), title="参数 parameter", severity="error")
+            self.notify(parameter_error(error, self.demo), title="参数 parameter", severity="error")
             for name in getattr(error, "parameters", ()):
                 self.query_one(f"#param-{name}").add_class("-invalid")
             return

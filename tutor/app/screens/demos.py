@@ -7,7 +7,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tutor.app.screens.demo import demo_title
 from tutor.demos.registry import all_demos
 
 
@@ -24,7 +23,7 @@ class DemosScreen(Screen):
         yield Static("演示 demos · enter opens one; every number is computed live by real code", id="demos-title")
         options = []
         for demo in all_demos():
-            prompt = Text.assemble((demo_title(demo.name), "bold"), "\n", (demo.summary, "dim"))
+            prompt = Text.assemble((demo.display_name, "bold"), "\n", (demo.summary, "dim"))
             options.append(Option(prompt, id=demo.name))
         yield OptionList(*options, id="demo-list")
         yield Footer()

@@ -50,11 +50,11 @@ class HomeScreen(Screen):
         table.add_column("title", key="title")
         for key in ("cards", "new", "learning", "due"):
             table.add_column(key, key=key)
-        self.refresh_counts()
         table.focus()
 
     def on_screen_resume(self) -> None:
-        # Back from a review or a drill: the counts have moved.
+        # Textual resumes a screen after each push, the first included, and on the way back from a review or a
+        # drill (the counts have moved): the counts are read here only, not once more in on_mount.
         self.refresh_counts()
 
     def refresh_counts(self) -> None:

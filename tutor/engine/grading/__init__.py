@@ -14,18 +14,22 @@ learner's imported note, say) is graded against points taken from its reference 
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
 from tutor.engine.grading.clauses import (
+    KIN,
     PHRASE_LENGTH,
     TERM_MARK,
     Clause,
     canonical,
+    decisive_words,
     left_context,
+    negated_opposite,
     negations,
     opposed,
+    says_direction,
     split_clauses,
     units,
 )
@@ -209,6 +213,9 @@ def _definition(canon: str) -> tuple[frozenset[str], frozenset[str]]:
 _LIST_SEPARATOR = re.compile(r"(?<!\s)\s*(?:以及|或者|和|与|及|或|、|,|，|/|(?<![a-z])(?:and|or|vs\.?|versus)(?![a-z]))\s*")
 
 
+_QUESTION_END = re.compile(r"[?？。；;!！]")
+
+
 @lru_cache(maxsize=4096)
 def _question(question: str) -> tuple[frozenset[str], frozenset[str], tuple[Quantity, ...], frozenset[frozenset[str]]]:
     """The question's units, its glossary terms, its quantities, and the terms it lists together.
@@ -218,13 +225,16 @@ def _question(question: str) -> tuple[frozenset[str], frozenset[str], tuple[Quan
     """
     canon = canonical(question)
     glossary = load_glossary()
-    segments = [
-        [entry.term.lower() for _, _, entry in glossary.scan(segment)] for segment in _LIST_SEPARATOR.split(canon)
+    # Each sentence apart: "DP 和 DDP 有什么区别？DP 的瓶颈在哪里？" lists DP and DDP although DP comes back later.
+    sentences = [
+        [[entry.term.lower() for _, _, entry in glossary.scan(segment)] for segment in _LIST_SEPARATOR.split(sentence)]
+        for sentence in _QUESTION_END.split(canon)
     ]
+    segments = [segment for sentence in sentences for segment in sentence]
     # Across each separator: the left's last term the right does not repeat, the right's first term the left
     # does not hold ("静态图模式或动态图模式": 静态图 and 动态图; "model.train 和 model.eval": 训练 and 评估).
     groups: list[set[str]] = []
-    for left, right in zip(segments, segments[1:]):
+    for left, right in (pair for sentence in sentences for pair in zip(sentence, sentence[1:])):
         before = [term for term in left if term not in right]
         after = [term for term in right if term not in left]
         if before and after:
@@ -303,8 +313,9 @@ def _found(unit: str, window_units: frozenset[str]) -> bool:
     if unit in window_units:
         return True
     if unit.startswith(TERM_MARK):
-        # A longer term holds the point's term: 平移不变性 says 不变性, 池化层 says 池化.
-        return any(other.startswith(TERM_MARK) and unit[1:] in other for other in window_units)
+        # A longer term holds the point's term: 平移不变性 says 不变性, 池化层 says 池化; a kin term says it too.
+        kin = KIN.get(unit[1:], ())
+        return any(other.startswith(TERM_MARK) and (unit[1:] in other or other[1:] in kin) for other in window_units)
     if is_cjk(unit):
         return False
     # Latin words share a long prefix: gradient/gradients, normalize/normalization.
@@ -394,6 +405,21 @@ def _contradiction(form: _Form, member: _Member) -> str | None:
     return _other_subject(form, member)
 
 
+_WITHOUT = re.compile(r"(?<![a-z])(?:without|no)\s+(\S+)")
+
+
+def _without_other(form: _Form, scope: str) -> str:
+    """The scope less "without"/"no" before a word that is not the point's: "without 激活函数, 神经网络只能表达线性"
+    makes "仅能表达线性映射" (a condition, not a negation of the point), "no 参数" still negates "有参数"."""
+
+    def keep(match: re.Match[str]) -> str:
+        word_units = units(match[1])
+        about_point = any(_found(unit, word_units) for unit in form.units)
+        return match[0] if about_point else match[1]
+
+    return _WITHOUT.sub(keep, scope)
+
+
 def _refusal(form: _Form, window: _Window) -> tuple[str, str, str] | None:
     """Why a window cannot make the point although it holds its words: (reason, detail, clause)."""
     members = window.members
@@ -407,9 +433,9 @@ def _refusal(form: _Form, window: _Window) -> tuple[str, str, str] | None:
         members = tuple(
             m for i, m in enumerate(members) if found[i] - frozenset().union(*(f for j, f in enumerate(found) if j != i))
         ) or members
-    scopes = [_scope(form, member) for member in members]
+    scopes = [_without_other(form, _scope(form, member)) for member in members]
     if sum(negations(scope) for scope in scopes) % 2 != form.negations:
-        if any(opposed(form.canon, scope) for scope in scopes):
+        if any(negated_opposite(form.canon, scope) for scope in scopes):
             # A negated opposite says the point (不增加计算量 for 计算量减少), if about the point's subject.
             other = next((o for o in map(lambda m: _other_subject(form, m), members) if o), None)
             return (Miss.CONTRADICTED, other, window.text) if other else None
@@ -467,6 +493,10 @@ def _judge(form: _Form, window: _Window, asked: frozenset[str], siblings: tuple[
     if opposite:
         # The clause speaks of the point in the opposite word: judge it as if it had used the point's word.
         window_units = window_units | units(opposite[0], point=True) | units(opposite[0])
+    for word in decisive_words(form.canon):
+        if word not in said and says_direction(word, said):
+            # Another word for the same way ("higher entropy", 增加, for 熵越大) says the point's word.
+            window_units = window_units | units(word, point=True) | units(word)
     found = [unit for unit in form.units if _found(unit, window_units)]
     coverage = _share(form.units, found) if form.units else 1.0
     new_coverage = _share(form.new, [unit for unit in found if unit in form.new]) if form.new else 1.0
@@ -516,6 +546,9 @@ def _partial(form: _Form, window: _Window, found: list[str]) -> float:
     share = _share(form.new, new_found)
     if share < PARTIAL_FLOOR or not any(unit.startswith(TERM_MARK) or len(unit) > 1 for unit in new_found):
         return 0.0
+    said = " ".join(member.canon for member in window.members)
+    if not all(says_direction(word, said) for word in decisive_words(form.canon)):
+        return 0.0  # "沿梯度方向" holds most of "沿梯度相反方向" but not the word that decides it
     if _refusal(form, window):
         return 0.0
     if any(other.kind == q.kind and not q.matches(other) for q in form.quantities for other in window.quantities):
@@ -523,11 +556,41 @@ def _partial(form: _Form, window: _Window, found: list[str]) -> float:
     return round(PARTIAL_MOST * min(1.0, share / NEW_COVERAGE), 2)
 
 
-def _grade_point(point: str, question: str, windows: list[_Window], siblings: tuple[_Form, ...] = ()) -> PointResult:
+@lru_cache(maxsize=1024)
+def _subject_forms(point: str, question: str, reference: str) -> tuple[_Form, ...]:
+    """The point's forms, each given the subject its clause in the reference answer is about, when the point
+    names none: "服务器" under "DP：…上传给一个服务器累加" is about DP, so "DDP 用服务器汇总" does not make it.
+    """
+    forms = _forms(point, question)
+    asked, asked_terms, _, listed = _question(question)
+    candidates = frozenset(
+        t for t in asked_terms if any(t in pair for pair in listed) or any(_siblings(t, u) for u in asked_terms)
+    )
+    if not candidates or any(form.subjects for form in forms):
+        return forms
+    for window in _windows(split_clauses(reference)):
+        if not _judge(forms[0], window, asked).made:
+            continue
+        said = " ".join(f"{member.canon} {member.context}" for member in window.members)
+        named = frozenset(c for c in candidates if c in said)
+        if len(named) != 1:
+            return forms  # the reference names several subjects here, or none: the point is about no one of them
+        others = frozenset(
+            t for t in candidates - named
+            if any(_siblings(t, s) or frozenset((t, s)) in listed for s in named)
+            and not any(t in term or term in t for term in named)
+        )
+        return tuple(replace(form, subjects=named, others=others) for form in forms) if others else forms
+    return forms
+
+
+def _grade_point(
+    point: str, question: str, windows: list[_Window], siblings: tuple[_Form, ...] = (), reference: str = ""
+) -> PointResult:
     asked = _question(question)[0]
     best: _Verdict | None = None
     credit = 0.0
-    for form in _forms(point, question):
+    for form in _subject_forms(point, question, reference):
         for window in windows:
             verdict = _judge(form, window, asked, siblings)
             if verdict.made:
@@ -582,7 +645,10 @@ def grade_answer(card: Card, text: str) -> Grade:
         points = derive_points(card.answer)
     windows = _windows(split_clauses(text))
     results = tuple(
-        _grade_point(point, card.question, windows, tuple(f for other in points if other != point for f in _forms(other, card.question)))
+        _grade_point(
+            point, card.question, windows,
+            tuple(f for other in points if other != point for f in _forms(other, card.question)), card.answer,
+        )
         for point in points
     )
     score = sum(result.earned for result in results) / len(results) if results else 0.0

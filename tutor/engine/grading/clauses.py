@@ -7,8 +7,9 @@ scattered over it. A clause inherits the topic it is written under: the lead of 
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
+from tutor.engine.grading.numbers import COUNT_CN
 from tutor.questions.glossary import load_glossary
 from tutor.questions.text import is_cjk, normalize
 
@@ -26,8 +27,19 @@ OPPOSITES = (
     ("最大化", "最小化"), ("高维", "低维"), ("同步", "异步"), ("越来越深", "越来越浅"), ("更快", "更慢"),
     ("行并行", "列并行"), ("按行", "按列"), ("生成模型", "判别模型"), ("等价", "不同"), ("灵活性强", "灵活性差"),
     ("易于", "难以"), ("非线性", "线性"), ("边构建边执行", "先构建"), ("半精度", "bf16"), ("启用", "关闭"), ("方便", "困难"), ("训练模式", "评估模式"), ("上溢", "下溢"), ("欠拟合", "过拟合"),
+    ("相反方向", "方向"), ("负梯度方向", "梯度方向"), ("计算量小", "过大"),
 )
 """Pairs of opposite words (after the glossary has merged synonyms: 增大, 提高, 扩大 all read 增加)."""
+
+_KIN_PAIRS = (
+    ("减少", "防止"), ("误差", "损失函数"), ("架构", "结构"), ("神经元", "节点"), ("遗忘", "丢弃"),
+    ("效果", "性能"), ("保存", "内存"), ("模拟", "等价"), ("多个", "大量"), ("批处理", "批次"), ("逐层执行", "串行"),
+    ("设备", "gpu"),
+)
+KIN = {term: frozenset(b if term == a else a for a, b in _KIN_PAIRS if term in (a, b)) for pair in _KIN_PAIRS for term in pair}
+"""Terms an examiner reads alike in an answer though the glossary keeps them apart: 过拟合减轻 (防止) makes
+降低过拟合 (减少), 节点 says 神经元, 训练 loss (损失函数) says 训练误差, 显卡 (GPU) says 设备 (lower case, as
+:func:`units` writes terms)."""
 
 STOP_CHARACTERS = frozenset("的了和与及或是在等个一中为其以而对之也就都把被着这那它其")
 """Function characters: alone they say nothing about the topic, so they neither count nor join bigrams."""
@@ -183,6 +195,7 @@ def units(canon: str, *, point: bool = False) -> frozenset[str]:
     if not point:
         pieces = [masked]
     for piece in pieces:
+        piece = COUNT_CN.sub(" ", piece)  # a count (三层) is compared as a number, not by its character
         for run in re.findall(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+", piece):
             kept = [c for c in run if c not in STOP_CHARACTERS and c not in NEGATIONS_CJK]
             found.update(kept)
@@ -240,7 +253,59 @@ def opposed(point: str, clause: str) -> tuple[str, str] | None:
             if mine in point and theirs not in point.replace(mine, "") and theirs in clause.replace(mine, ""):
                 if mine not in clause.replace(theirs, "") or (theirs in mine and mine not in clause):
                     return mine, theirs
+    # Across words of one way: "学习率越小" says the opposite of "学习率过大" too.
+    for mine in decisive_words(point):
+        group = next((group for group in DIRECTIONS[:2] if mine in group), None)
+        if group is not None:
+            other = DIRECTIONS[DIRECTIONS.index(group) ^ 1]
+            theirs = next((word for word in other if word in clause), None)
+            if theirs and says_direction(theirs, clause):
+                return mine, theirs
     return None
+
+
+def negated_opposite(point: str, text: str) -> bool:
+    """True when ``text`` negates the opposite of a word of the point right before it: 不会缩小 says 扩大."""
+    opposite = opposed(point, text)
+    if opposite is None:
+        return False
+    start = text.find(opposite[1])
+    return negations(text[max(0, start - 4) : start]) == 1
+
+
+DIRECTIONS = (
+    frozenset(("增加", "越大", "过大", "太大", "更快", "最大化")),
+    frozenset(("减少", "越小", "过小", "太小", "更慢", "最小化", "计算量小")),
+    frozenset(("易于",)), frozenset(("难以",)), frozenset(("启用",)), frozenset(("关闭",)), frozenset(("相反方向", "负梯度方向")),
+)
+"""Words of :data:`OPPOSITES` that say which way something goes (not which of two things it is about), in groups
+that say the same way: "higher entropy" (增加) says 熵越大."""
+
+
+def says_direction(word: str, text: str) -> bool:
+    """True when ``text`` says the way that the decisive ``word`` says, and not the other way too
+    (see :data:`DIRECTIONS`): "学习率越小震荡越大" says both ways and so neither of 过大's.
+    """
+    group = next((group for group in DIRECTIONS if word in group), frozenset((word,)))
+    index = DIRECTIONS.index(group) if group in DIRECTIONS else -1
+    other = DIRECTIONS[index ^ 1] if index in (0, 1) else frozenset()
+    return any(same in text for same in group) and not any(
+        theirs in text.replace(mine, "") for theirs in other for mine in group
+    )
+
+
+_DIRECTION_PAIRS = tuple(
+    (mine, theirs)
+    for pair in OPPOSITES
+    for mine, theirs in (pair, pair[::-1])
+    if any(mine in group for group in DIRECTIONS)
+)
+
+
+@lru_cache(maxsize=8192)
+def decisive_words(point: str) -> tuple[str, ...]:
+    """The point's words that say which way it goes (增加, 相反方向 …): without them a clause says something else."""
+    return tuple(mine for mine, theirs in _DIRECTION_PAIRS if mine in point and theirs not in point.replace(mine, ""))
 
 
 def left_context(text: str, start: int, tokens: int = 4) -> int:

@@ -49,9 +49,13 @@ _FORMULA = re.compile(r"(?<![0-9a-zα-ω().*/+^-])[0-9a-zα-ω().*/+^-]*[0-9)][0
 _SHAPE = re.compile(r"(?<!\d)\d+(?:\*\d+)+")
 _SCALAR_RE = re.compile(_SCALAR)
 _FRACTION_CN = re.compile(r"(?<![一二两三四五六七八九十\d])([一二两三四五六七八九十\d]+)分之([一二两三四五六七八九十\d]+)")
-_COUNT_CN = re.compile(r"(?<![一二两三四五六七八九十百千万亿\d第])([二两三四五六七八九十]|十[一二三四五六七八九])(?=\s*(?:个|种|层|步|份|类|块|张|位|倍|台|组|项|条|门|阶段))")
+COUNT_CN = re.compile(r"(?<![一二两三四五六七八九十百千万亿\d第])([二两三四五六七八九十]|十[一二三四五六七八九])(?=\s*(?:个|种|层|步|份|类|块|张|位|倍|台|组|项|条|门|阶段))")
 """A count in Chinese numerals before a measure word (三个卷积核, 两种方法). 第三层 is an ordinal, and 一 is left
 out: 一个, 一次 mostly say "a", not a count an examiner checks."""
+_LETTER_OPERATION = re.compile(r"[a-zα-ω)][+*/^-][a-zα-ω(]")
+_EN_DIGITS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_COUNT_EN = re.compile(r"(?<![a-z])(?:two|three|four|five|six|seven|eight|nine|ten)(?![a-z])")
+"""A count in English words ("three 3×3 convolutions"); "one" is left out like 一."""
 _IMPLICIT_PRODUCT = re.compile(r"(?<=[0-9a-zα-ω)])(?=[(a-zα-ω])|(?<=\))(?=[0-9])")
 
 
@@ -96,6 +100,9 @@ def prepare(text: str) -> str:
     text = re.sub(r"[−–—]", "-", text)
     text = re.sub(r"[×·∙]", "*", text)
     text = re.sub(r"(?<=\d)\s*[x*]\s*(?=\d)", "*", text)
+    # An operator between spaces joins its operands: F(x) + x is F(x)+x, p - 1 is p-1.
+    text = re.sub(r"(?<=[0-9a-zα-ω)])[ \t]*([+*/^])[ \t]*(?=[0-9a-zα-ω(])", r"\1", text)
+    text = re.sub(r"(?<=[0-9a-zα-ω)])[ \t]+-[ \t]+(?=[0-9a-zα-ω(])", "-", text)
     text = re.sub(r"(?<=\d)\s*\*\s*10\s*\^\s*\{?([+-]?\d+)\}?", r"*10^\1", text)
     text = re.sub(r"[{}$]", "", text)
     for word, letter in _GREEK.items():
@@ -243,8 +250,10 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
         denominator, numerator = _cn_number(match.group(1)), _cn_number(match.group(2))
         if denominator and numerator is not None:
             take(match.start(), match.end(), Quantity("scalar", (numerator / denominator,), match.group(), False))
-    for match in _COUNT_CN.finditer(text):
+    for match in COUNT_CN.finditer(text):
         take(match.start(), match.end(), Quantity("scalar", (float(_cn_number(match.group(1))),), match.group()))
+    for match in _COUNT_EN.finditer(text):
+        take(match.start(), match.end(), Quantity("scalar", (float(_EN_DIGITS[match.group()]),), match.group()))
     for match in _FORMULA.finditer(text):
         start, end = match.span()
         formula = match.group()
@@ -264,8 +273,10 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
             if read is not None:
                 take(start, scalar.end(), Quantity("scalar", read[0], scalar.group().strip(), read[1]))
             continue
-        if re.fullmatch(r"[+-]?\d+(?:\.\d+)?", formula) or not re.search(r"\d", formula):
+        if re.fullmatch(r"[+-]?\d+(?:\.\d+)?", formula):
             continue
+        if not re.search(r"\d", formula) and not _LETTER_OPERATION.search(formula):
+            continue  # a letter alone (x, γ) is a name; letters joined by an operator (F(x)+x) are a formula
         if re.search(r"[a-zα-ω]{2,}", formula) and not re.fullmatch(r"[+-]?[\d.]+(?:e[+-]?\d+)?", formula):
             # words such as "fp16" or "conv1" are names, not formulas
             continue
