@@ -194,3 +194,23 @@ def test_cards_that_leave_the_content_keep_their_history_and_come_back_with_it(d
 def test_queue_entries_serialise_as_id_kind_and_due(study):
     entry = study.queue()[0]
     assert entry.to_dict() == {"id": "a1", "kind": "new", "due": T0.isoformat()}
+
+
+@pytest.mark.parametrize("max_reviews", [1, 2, 100])
+@pytest.mark.parametrize("decks", [None, ["alpha"], ["beta"]])
+def test_queue_counts_are_the_kinds_of_the_queue(study, clock, max_reviews, decks):
+    study.update_settings(new_per_day=3, max_reviews_per_day=max_reviews)
+    clock.set(T0 - timedelta(days=40))
+    study.rate("b1", "easy")  # a review, overdue by T0
+    study.rate("a2", "easy")  # another
+    clock.set(T0 - timedelta(minutes=30))
+    study.rate("a3", "again")  # learning
+    study.rate("b2", "easy")
+    study.rate("b2", "again")  # relearning
+    study.suspend("a4")
+    clock.set(T0 + timedelta(hours=1))
+    expected = dict.fromkeys(("new", "learning", "review", "relearning"), 0)
+    for entry in study.queue(decks=decks):
+        expected[entry.kind] += 1
+    assert study.queue_counts(decks=decks) == expected
+    assert sum(expected.values()) > 0

@@ -77,6 +77,24 @@ def build_queue(
     return queue
 
 
+def queue_counts(
+    store: Store,
+    *,
+    now: datetime,
+    day_start: datetime,
+    new_per_day: int,
+    decks: list[str] | None = None,
+) -> dict[str, int]:
+    """Return how many entries of each kind (the states' names) :func:`build_queue` returns with these
+    arguments, counted by the store instead of read and ordered."""
+    counts = dict.fromkeys(STATES, 0)
+    for state, count in store.due_counts(to_us(now), decks):
+        counts[STATES[state]] = count
+    remaining = max(0, new_per_day - new_introduced(store, to_us(day_start)))
+    counts["new"] = store.new_count(remaining, decks) if remaining else 0
+    return counts
+
+
 def deck_counts(store: Store, *, now: datetime, day_start: datetime, new_per_day: int) -> dict[str, DeckCounts]:
     """Return today's counts of every deck of the content, in corpus order."""
     start_us = to_us(day_start)

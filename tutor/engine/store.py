@@ -1005,6 +1005,25 @@ class Store:
         )
         return [card_id for (card_id,) in rows]
 
+    def due_counts(self, now_us: int, decks: Sequence[str] | None = None) -> list[tuple[int, int]]:
+        """Return (state, cards) of the scheduled cards :meth:`due_cards` returns, without reading them."""
+        where = f" AND deck IN {_in(decks)}" if decks else ""
+        return self.read(
+            "SELECT state, count(*) FROM card WHERE due_us <= ? AND state > 0 AND suspended = 0 "
+            f"AND position IS NOT NULL{where} GROUP BY state",
+            [now_us, *(decks or ())],
+        )
+
+    def new_count(self, limit: int, decks: Sequence[str] | None = None) -> int:
+        """Return how many ids :meth:`new_cards` returns with ``limit``, without reading them."""
+        where = f" AND deck IN {_in(decks)}" if decks else ""
+        rows = self.read(
+            f"SELECT count(*) FROM (SELECT 1 FROM card WHERE state = 0 AND suspended = 0 AND position IS NOT NULL"
+            f"{where} LIMIT ?)",
+            [*(decks or ()), limit],
+        )
+        return int(rows[0][0])
+
     def deck_state_counts(self, now_us: int) -> list[tuple[str, int, int, int]]:
         """Return (deck, new, learning or relearning due, review due) of every deck with cards, in collection
         order (unsuspended cards only)."""

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from tutor.clock import now
 from tutor.engine.days import day_start, from_us, to_us
 from tutor.engine.collection import Collection, open_collection
-from tutor.engine.queue import DeckCounts, QueueEntry, build_queue, deck_counts
+from tutor.engine.queue import DeckCounts, QueueEntry, build_queue, deck_counts, queue_counts
 from tutor.engine.records import CardState, ReviewRecord
 from tutor.engine.settings import DECK_RETENTION_PREFIX, StudySettings, apply_text
 from tutor.engine.store import Store, Transaction
@@ -201,9 +201,7 @@ class Study:
         """
         self.collection.check_decks(decks)
         moment = now()
-        settings = self.settings
-        start = self._day_start(moment, settings)
-        new_limit, exam_first = self.exams.new_cards_today(settings)
+        start, new_limit, exam_first, reviews_left = self._limits(moment)
         queue = build_queue(
             self._store,
             now=moment,
@@ -211,7 +209,6 @@ class Study:
             new_per_day=new_limit,
             decks=decks,
         )
-        reviews_left = max(0, settings.max_reviews_per_day - self._store.review_cards_rated_since(to_us(start)))
         kept, fresh = [], []
         for entry in queue:
             if entry.kind == "new":
@@ -224,6 +221,31 @@ class Study:
         allowed = [card_id for card_id in exam_first if not decks or exam_decks.get(card_id) in decks]
         chosen = list(dict.fromkeys([*allowed, *fresh]))[: len(fresh)]
         return kept + [QueueEntry(card_id, "new", moment) for card_id in chosen]
+
+    def queue_counts(self, *, decks: list[str] | None = None) -> dict[str, int]:
+        """Return how many cards of each kind (new, learning, review, relearning) :meth:`queue` returns now,
+        counted in SQL without reading or ordering them (the home screen's totals).
+
+        Raises:
+            UnknownDeckError: a deck name is unknown.
+        """
+        self.collection.check_decks(decks)
+        moment = now()
+        start, new_limit, _, reviews_left = self._limits(moment)
+        counts = queue_counts(self._store, now=moment, day_start=start, new_per_day=new_limit, decks=decks)
+        # As queue() keeps them: every learning card, the reviews up to today's maximum, the new cards (the
+        # exams' unseen cards take the places of others, never more places).
+        counts["review"] = min(counts["review"], reviews_left)
+        return counts
+
+    def _limits(self, moment: datetime) -> tuple[datetime, int, list[str], int]:
+        """The study day's start, today's new-card limit, the exams' unseen cards (see
+        :meth:`ExamBook.new_cards_today`) and how many more reviews today's maximum allows."""
+        settings = self.settings
+        start = self._day_start(moment, settings)
+        new_limit, exam_first = self.exams.new_cards_today(settings)
+        reviews_left = max(0, settings.max_reviews_per_day - self._store.review_cards_rated_since(to_us(start)))
+        return start, new_limit, exam_first, reviews_left
 
     def next_intervals(self, card_id: str) -> dict[str, timedelta]:
         """Return, for again, hard, good and easy, how long until ``card_id`` would be due if rated so now.

@@ -72,7 +72,9 @@ class HomeScreen(Screen):
             table.add_row(Text(deck.name), Text(terminal_text(deck.title)), *_numbers(row), key=deck.name)
         # The whole queue, not the sum of the rows: each deck may show up to the daily new-card limit, but
         # the limit is shared, so r on all decks brings fewer new cards than the rows add up to.
-        kinds = Counter(shown_kind(entry.kind) for entry in study.queue())
+        kinds: Counter = Counter()
+        for kind, count in study.queue_counts().items():
+            kinds[shown_kind(kind)] += count
         totals = [sum(deck.card_count for deck in decks), kinds["new"], kinds["learning"], kinds["review"]]
         table.add_row(Text("all decks", style="bold"), "", *_numbers(totals, bold=True), key=_ALL)
         table.move_cursor(row=min(selected, table.row_count - 1))
