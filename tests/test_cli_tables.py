@@ -92,6 +92,13 @@ def test_import_fits(home, capsys, tmp_path):
     assert_fits(run(capsys, "import", str(notes), "--deck", "notes-one"), [report["deck"]])
 
 
+def test_exam_list_shows_deck_names_whole(home, capsys):
+    assert main(["exam", "add", "期中", "--date", "2025-03-10", "--deck", "aics-homework", "--deck", "dl-interview"]) == 0
+    text = run(capsys, "exam", "list")
+    assert_fits(text, [])
+    assert "…" not in text  # folded over lines if need be, never cut: the learner types them after --deck
+
+
 def test_exam_and_config_tables_fit(home, capsys):
     (exam,) = run_json(capsys, "exam", "list")
     assert_fits(run(capsys, "exam", "list"), ["2025-03-20"])

@@ -601,7 +601,7 @@ def _cmd_exam(args: argparse.Namespace) -> int:
         _console().print("no exam yet: tutor exam add NAME --date YYYY-MM-DD [--deck D] [--tag T]")
         return ExitCode.OK
     columns = {
-        "exam": {"min_width": 8},
+        "exam": {"min_width": 8, "overflow": "fold"},  # deck names are typed after --deck: shown whole
         "date": {"no_wrap": True},
         "days": _RIGHT,
         "ready (≥ target)": {"justify": "right", "no_wrap": True},
