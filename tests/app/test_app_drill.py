@@ -13,6 +13,8 @@ SIZE = (100, 30)
 
 async def type_answer(pilot, text: str) -> None:
     """Type ``text`` into the focused answer box, key by key as a learner would."""
+    await pilot.pause()  # the answer box takes focus once the question is shown; a busy machine may lag
+    assert pilot.app.focused is pilot.app.screen.query_one("#drill-answer")
     for character in text:
         await pilot.press(character if character != " " else "space")
 

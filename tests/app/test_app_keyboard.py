@@ -14,6 +14,8 @@ from tutor.engine.drill import DrillOptions
 
 SIZES = [(80, 24), (100, 30)]
 IDS = ["80x24", "100x30"]
+SMALLEST = SIZES[0]
+"""Demos recompute (with torch) at the smallest size only: the run is the same at both sizes."""
 MOVES = ("pagedown", "end", "home", "pageup", "down", "up", "right", "left")
 
 
@@ -124,8 +126,9 @@ async def test_every_demo_survives_the_keyboard(app_over, size, name):
         assert isinstance(app.screen, DemoScreen) and app.screen.demo.name == name
         # Enter on each field would recompute with torch each time: Tab and move only, then run once.
         await sweep(pilot, enter=False)
-        await pilot.press("ctrl+r")
-        await settle(pilot)
+        if size == SMALLEST:
+            await pilot.press("ctrl+r")
+            await settle(pilot)
         await pilot.press("escape")
         assert app.screen is demos
         assert_running(app)

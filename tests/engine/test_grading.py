@@ -52,6 +52,10 @@ def test_a_made_point_shows_the_answers_words_that_made_it(cards):
         "pooling has no effect of enlarging the receptive field",
         "pooling cannot enlarge the receptive field",
         "pooling doesn't enlarge the receptive field",
+        "池化跟扩大感受野没关系",
+        "pooling fails to enlarge the receptive field",
+        "pooling no longer enlarges the receptive field",
+        "pooling hardly enlarges the receptive field",
     ],
 )
 def test_a_negated_point_is_missed_and_says_so(cards, answer):
@@ -150,6 +154,12 @@ def test_method_names_are_subjects_too(cards):
     card = cards["c003-pipeline-parallel"]
     assert not result(grade_answer(card, "GPipe 用 1F1B 交替前向反向"), "1F1B").made
     assert result(grade_answer(card, "PipeDream 用 1F1B 交替前向反向"), "1F1B").made
+
+
+@pytest.mark.parametrize("answer", ["池化层缺乏平移不变性", "池化不具备平移不变性", "pooling lacks translation invariance"])
+def test_a_lack_negates_the_point_its_term_holds(cards, answer):
+    # 不变性 is made inside 平移不变性; the negation before the whole term is in scope.
+    assert result(grade_answer(cards[POOLING], answer), "不变性").reason == Miss.NEGATED
 
 
 def test_swapped_subjects_make_neither_point(cards):

@@ -46,7 +46,7 @@ def test_english_forms_match_whole_words_only(glossary):
     assert glossary.canonical("enlarging") == "增加"
 
 
-def test_english_adverbs_lead_to_their_term(glossary):
+def test_an_english_adverb_listed_leads_to_its_term(glossary):
     assert glossary.canonical("randomly") == "随机性"
 
 

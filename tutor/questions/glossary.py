@@ -5,7 +5,7 @@ values separated by ``|``). The grader reads every form of a term as the term it
 下采样 make the same point; search expands a query with the other forms of its terms.
 
 English forms and forms that start or end with a Latin letter match whole words only, with the usual endings
-(-s, -es, -ed, -ing, -d, -ly, -ally: "randomly" is "random"), so "pool" never matches inside "spool" and "layers" is read as "layer".
+(-s, -es, -ed, -ing, -d), so "pool" never matches inside "spool" and "layers" is read as "layer".
 """
 
 import re
@@ -20,7 +20,7 @@ from tutor.questions.text import normalize
 GLOSSARY_FILE = "glossary.tsv"
 """The glossary's file name in the packaged corpus (``tutor.content``)."""
 
-_ENDINGS = ("ing", "es", "ed", "ally", "ly", "s", "d")
+_ENDINGS = ("ing", "es", "ed", "s", "d")
 _LATIN_EDGE = re.compile(r"[a-z0-9]")
 
 

@@ -45,6 +45,8 @@ NEW_COVERAGE = 0.55
 """Share of the point's words that the question does not contain which the clause must hold."""
 TOPIC_COVERAGE = 0.5
 """Share of the point's glossary terms the clause must hold."""
+TERMS_COVERAGE = 0.45
+"""Share of the point's words (and of its new words) enough for a clause that holds every one of its terms."""
 PARTIAL_FLOOR = 0.4
 """Share of a point's new words a clause must hold for partial credit when it does not make the point."""
 PARTIAL_MOST = 0.5
@@ -376,7 +378,7 @@ class _Verdict:
 
 def _scope(form: _Form, member: _Member) -> str:
     """The words of a clause that speak of the point: from a little before its first word to its last."""
-    found = [unit for unit in form.units if _found(unit, member.units)]
+    found = [_as_written(unit, member.units) for unit in form.units if _found(unit, member.units)]
     opposite = opposed(form.canon, member.canon)
     if opposite:
         found.append(opposite[1])  # the opposite word stands for the point's: 感受野不会缩小 is about 扩大感受野
@@ -384,7 +386,19 @@ def _scope(form: _Form, member: _Member) -> str:
     if span is None:
         return ""
     start, end = span
-    return member.canon[left_context(member.canon, start) : end]
+    after = _AFTER_NEGATION.match(member.canon, end)
+    return member.canon[left_context(member.canon, start) : after.end() if after else end]
+
+
+_AFTER_NEGATION = re.compile(r"[^，,。；;]{0,3}?(?:无关|不对|不成立|不正确|是错的|错了|不存在|没有用|没用)")
+"""A negation said after the point's words: "池化跟扩大感受野没关系" (没关系 reads 无关)."""
+
+
+def _as_written(unit: str, window_units: frozenset[str]) -> str:
+    """The answer's term that holds a point's term (§平移不变性 for §不变性), so a negation before it is in scope."""
+    if not unit.startswith(TERM_MARK) or unit in window_units:
+        return unit
+    return next((other for other in window_units if other.startswith(TERM_MARK) and unit[1:] in other), unit)
 
 
 def _other_subject(form: _Form, member: _Member) -> str | None:
@@ -405,7 +419,7 @@ def _contradiction(form: _Form, member: _Member) -> str | None:
     return _other_subject(form, member)
 
 
-_WITHOUT = re.compile(r"(?<![a-z])(?:without|no)\s+(\S+)")
+_WITHOUT = re.compile(r"(?<![a-z])(?:without|no)\s+(?!longer|more)(\S+)")
 
 
 def _without_other(form: _Form, scope: str) -> str:
@@ -504,6 +518,11 @@ def _judge(form: _Form, window: _Window, asked: frozenset[str], siblings: tuple[
     # The point's terms carry its topic: its relation words alone ("T 越大" for "熵越大") do not make it.
     topic = _share(terms, [unit for unit in found if unit in terms]) if terms else 1.0
     words_ok = coverage >= HIT_COVERAGE and new_coverage >= NEW_COVERAGE and topic >= TOPIC_COVERAGE
+    asked_term = any(a.startswith(TERM_MARK) and t[1:] in a for t in terms for a in asked)
+    if terms and topic == 1.0 and min(coverage, new_coverage) >= TERMS_COVERAGE and not asked_term:
+        # Every term of the point is there, its other words said another way ("一层层乘下去"), and none of its
+        # terms is the question's (全连接层 in the question holds 连接 of "两两相连").
+        words_ok = True
     if not form.new and not form.new_quantities:
         # Every word of the point is in the question: the clause must add words of its own.
         words_ok = words_ok and len(window.units - asked) >= 2

@@ -13,14 +13,17 @@ from tutor.engine.grading.numbers import COUNT_CN
 from tutor.questions.glossary import load_glossary
 from tutor.questions.text import is_cjk, normalize
 
-NEGATIONS_CJK = frozenset("不没无未非勿")
-"""Characters that negate what follows (不, 不能, 无法, 没有, 并非, 未, 无, 不会, 而不是 all contain one)."""
+NEGATIONS_CJK = frozenset("不没无未非勿缺")
+"""Characters that negate what follows (不, 不能, 无法, 没有, 并非, 未, 无, 不会, 而不是, 缺乏 all contain one)."""
 NOT_NEGATIONS = (
     "不同", "不断", "不仅", "不但", "不少", "不过", "不管", "不论", "无论", "不久", "无穷", "无限", "未来", "非常",
-    "差不多", "不得不", "不可或缺", "除非", "并不只", "毫无疑问", "非线性",
+    "差不多", "不得不", "不可或缺", "除非", "并不只", "毫无疑问", "非线性", "缺点", "缺陷",
 )
 """Words that contain a negating character but do not negate (不同 is "different", 无穷 "infinite")."""
-_NEGATION_EN = re.compile(r"(?<![a-z])(?:not|no|cannot|never|without|neither|nor|none|rather than|instead of)(?![a-z])|n't")
+_NEGATION_EN = re.compile(
+    r"(?<![a-z])(?:not|no|cannot|never|without|neither|nor|none|rather than|instead of|fail|fails|failed|lacks?"
+    r"|lacking|hardly|unable)(?![a-z])|n't"
+)
 OPPOSITES = (
     ("增加", "减少"), ("越大", "越小"), ("过大", "过小"), ("太大", "太小"), ("前向", "反向"), ("正向扩散", "反向扩散"),
     ("静态", "动态"), ("全局", "局部"), ("串行", "并行"), ("稀疏", "稠密"), ("上采样", "下采样"),
@@ -184,7 +187,9 @@ def units(canon: str, *, point: bool = False) -> frozenset[str]:
     found: set[str] = set()
     pieces = []
     last = 0
-    for start, end, entry in load_glossary().scan(masked):
+    # Terms are read in the text as written (非线性 is a term, not 线性), characters in the masked text (the 非 of
+    # 非线性 negates nothing): masking keeps every character in place, so the spans agree.
+    for start, end, entry in load_glossary().scan(canon):
         term = normalize(entry.term)
         found.add(TERM_MARK + term)
         if point and is_cjk(term[0]) and len(term) >= PHRASE_LENGTH:
@@ -235,7 +240,7 @@ def stem(word: str) -> str:
 def _mask_exceptions(text: str) -> str:
     for word in NOT_NEGATIONS:
         if word in text:
-            text = text.replace(word, word.replace("不", "_").replace("无", "_").replace("未", "_").replace("非", "_"))
+            text = text.replace(word, "".join("_" if c in NEGATIONS_CJK else c for c in word))
     return text
 
 
