@@ -38,6 +38,20 @@ def test_a_formula_in_letters_is_compared_by_value():
     assert not one("F(x)×x").matches(one("F(x)+x"))
 
 
+@pytest.mark.parametrize(
+    ("text", "interval"),
+    [("大于等于 0", "[0, +∞)"), ("≥0", "[0, +∞)"), ("非负", "[0, +∞)"), ("全体实数", "(-∞, +∞)"), ("小于等于 1", "(-∞, 1]")],
+)
+def test_a_range_in_words_is_an_interval(text, interval):
+    assert one(text).matches(one(interval))
+
+
+def test_a_bound_states_the_number_of_a_comparison():
+    # "导数 ≤ 1" is an interval to -∞; it states the 1 of "导数小于1", a number.
+    assert one("≤ 1").matches(one("小于1"))
+    assert not one("≤ 2").matches(one("小于1"))
+
+
 def test_chinese_scales():
     assert one("1.2亿").values == (1.2e8,)
     assert one("1.38 亿").matches(one("138M"))

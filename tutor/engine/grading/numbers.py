@@ -45,6 +45,11 @@ _BRACKETED = re.compile(rf"([(\[])\s*({_ENDPOINT})\s*,\s*({_ENDPOINT})\s*([)\]])
 _WORDED = re.compile(
     rf"(?<![0-9.,])(?:between\s+|from\s+|在\s*)?({_SCALAR}|{_INF})\s*(?:到|至|~|～|and|to)\s*({_SCALAR}|{_INF})(?:\s*之间)?"
 )
+_AT_LEAST = ("≥", ">=", "大于等于", "不小于", "大于或等于")
+_BOUND = re.compile(rf"(≥|>=|≤|<=|大于等于|大于或等于|不小于|小于等于|小于或等于|不大于)\s*({_SCALAR})")
+"""A range given by one bound (≥ 0, 大于等于 0): an interval to ±∞. A strict bound (> 0, 大于 1) stays a number."""
+_ALL_REALS = re.compile(r"全体实数|所有实数|整个实数轴|任意实数|实数域|all real numbers|the whole real line")
+_NON_NEGATIVE = re.compile(r"非负(?:实数|数|值)?|non-negative|nonnegative")
 _FORMULA = re.compile(r"(?<![0-9a-zα-ω().*/+^-])[0-9a-zα-ω().*/+^-]*[0-9)][0-9a-zα-ω().*/+^-]*")
 _SHAPE = re.compile(r"(?<!\d)\d+(?:\*\d+)+")
 _SCALAR_RE = re.compile(_SCALAR)
@@ -75,7 +80,13 @@ class Quantity:
     def matches(self, other: "Quantity") -> bool:
         """True when ``other`` says the same as this quantity (an examiner would accept it)."""
         if self.kind != other.kind:
-            return False
+            # A bound and a number: "导数 ≤ 1" states the 1 of "导数小于1" (an interval to ±∞ and its finite end).
+            scalar, interval = (self, other) if self.kind == "scalar" else (other, self)
+            if scalar.kind != "scalar" or interval.kind != "interval" or not any(map(math.isinf, interval.values)):
+                return False
+            end = next(value for value in interval.values if not math.isinf(value)) if not all(
+                map(math.isinf, interval.values)) else None
+            return end is not None and any(_same(value, end, TOLERANCE) for value in scalar.values)
         if self.kind == "shape":
             return self.values == other.values
         tolerance = 0.0 if self.exact and other.exact else TOLERANCE
@@ -246,6 +257,15 @@ def read_quantities(text: str) -> tuple[Quantity, ...]:
         low, high = _endpoint(match.group(1)), _endpoint(match.group(2))
         if low is not None and high is not None and low < high:
             take(match.start(), match.end(), Quantity("interval", (low, high), match.group().strip()))
+    for match in _BOUND.finditer(text):
+        value = _endpoint(match.group(2))
+        if value is not None:
+            bounds = (value, math.inf) if match.group(1) in _AT_LEAST else (-math.inf, value)
+            take(match.start(), match.end(), Quantity("interval", bounds, match.group().strip()))
+    for match in _ALL_REALS.finditer(text):
+        take(match.start(), match.end(), Quantity("interval", (-math.inf, math.inf), match.group()))
+    for match in _NON_NEGATIVE.finditer(text):
+        take(match.start(), match.end(), Quantity("interval", (0.0, math.inf), match.group()))
     for match in _FRACTION_CN.finditer(text):
         denominator, numerator = _cn_number(match.group(1)), _cn_number(match.group(2))
         if denominator and numerator is not None:

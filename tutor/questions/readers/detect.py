@@ -10,6 +10,8 @@ A file that matches none of them, or whose reader finds no card, is refused with
 """
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from tutor.errors import NoteImportError
@@ -22,9 +24,33 @@ from tutor.questions.readers.qa_text import QUESTION_LINE, read_qa_text
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
 """File name extensions that mean Markdown."""
 
+
+
+@dataclass(frozen=True)
+class NoteFormat:
+    """A note file format ``tutor import`` reads."""
+
+    name: str
+    """What :func:`detect_format` returns."""
+    label: str
+    """Its name for the learner (``Q/A text``)."""
+    expect: str
+    """What a file of this format holds, for the refusal of a file in no format."""
+    read: Callable[[str, Path], NoteFile]
+    """The reader: the file's text and path to its notes."""
+
+
+FORMATS = {
+    fmt.name: fmt
+    for fmt in (
+        NoteFormat("markdown", "Markdown", "Markdown headings", read_markdown),
+        NoteFormat("qa", "Q/A text", "Q:/A: (问：/答：) lines", read_qa_text),
+        NoteFormat("anki", "Anki export", "an Anki plain-text export", read_anki_text),
+    )
+}
+"""Every note file format, by name."""
+
 _OPENING_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]")
-_READERS = {"markdown": read_markdown, "qa": read_qa_text, "anki": read_anki_text}
-_WHAT = "Markdown headings, Q:/A: (问：/答：) lines, or an Anki plain-text export"
 
 
 def _has_heading(text: str) -> bool:
@@ -69,13 +95,9 @@ def read_note_file(path: Path) -> NoteFile:
     text = read_note_text(path)
     kind = detect_format(path, text)
     if kind is None:
-        raise NoteImportError(f"{path}: no cards found; expected {_WHAT}")
-    notes = _READERS[kind](text, path)
+        expected = [fmt.expect for fmt in FORMATS.values()]
+        raise NoteImportError(f"{path}: no cards found; expected {', '.join(expected[:-1])}, or {expected[-1]}")
+    notes = FORMATS[kind].read(text, path)
     if not notes.notes:
-        raise NoteImportError(f"{path}: no cards found in this {kind_name(kind)} file")
+        raise NoteImportError(f"{path}: no cards found in this {FORMATS[kind].label} file")
     return notes
-
-
-def kind_name(kind: str) -> str:
-    """Return a short human name of a format (``qa`` → ``Q/A text``)."""
-    return {"markdown": "Markdown", "qa": "Q/A text", "anki": "Anki export"}[kind]
