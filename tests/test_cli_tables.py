@@ -92,6 +92,13 @@ def test_import_fits(home, capsys, tmp_path):
     assert_fits(run(capsys, "import", str(notes), "--deck", "notes-one"), [report["deck"]])
 
 
+def test_card_tables_show_every_tag_whole(home, capsys):
+    text = run(capsys, "search", "反向传播")
+    hits = run_json(capsys, "search", "反向传播")
+    assert len(hits) > 5 and all(hit["tags"] for hit in hits)
+    assert_fits(text, [f"#{tag}" for hit in hits for tag in hit["tags"]])
+
+
 def test_exam_list_shows_deck_names_whole(home, capsys):
     assert main(["exam", "add", "期中", "--date", "2025-03-10", "--deck", "aics-homework", "--deck", "dl-interview"]) == 0
     text = run(capsys, "exam", "list")

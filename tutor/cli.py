@@ -194,16 +194,26 @@ def _plain(text: str):
 
 
 def _card_table(cards, title: str):
-    from tutor.questions.render import plain_line
-
     columns = {
         "id": {"style": "cyan", "no_wrap": True},
         "deck": {"style": "magenta", "no_wrap": True},
-        "question": {"ratio": 3},
-        "tags": {"style": "dim", "ratio": 1, "min_width": 14},
+        "question · tags": {},
     }
-    rows = ((card.id, card.deck, plain_line(card.question), ", ".join(card.tags)) for card in cards)
-    return _table(title, columns, rows, expand=True)
+    return _table(title, columns, ((card.id, card.deck, _question_and_tags(card)) for card in cards), expand=True)
+
+
+def _question_and_tags(card):
+    """The question, and under it the tags, dim: a column of their own would cut them at 80 columns, and they
+    are typed after --tag."""
+    from tutor.questions.render import plain_line
+
+    cell = _plain(plain_line(card.question))
+    if card.tags:
+        tags = _plain(" ".join(f"#{tag}" for tag in card.tags))
+        tags.stylize("dim")
+        cell.append("\n")
+        cell.append_text(tags)
+    return cell
 
 
 def _cmd_decks(args: argparse.Namespace) -> int:

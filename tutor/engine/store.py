@@ -630,6 +630,10 @@ class Store:
             db.execute("PRAGMA foreign_keys = ON")
             # 64 MiB of page cache (the default is 2 MiB): stats scan indexes of a million-row log.
             db.execute("PRAGMA cache_size = -65536")
+            # Pages are read through a memory map, not copied in by a system call each: every command starts
+            # with a cold cache, and this is a quarter of the time of the queue's and the stats' first reads.
+            # SQLite maps the file read-only: writes still go through the journal as before.
+            db.execute("PRAGMA mmap_size = 1073741824")
             migrate(db)
         except sqlite3.Error as error:
             db.close()

@@ -57,7 +57,7 @@ def summary_table(result: ActivationsResult) -> Table:
         caption=f"saturated: |f′| < {SATURATION:g}; check: max |autograd − closed form| of f′",
     )
     table.add_column("function")
-    table.add_column("formula")
+    table.add_column("formula", overflow="fold")  # a formula cut short says something else
     table.add_column("range of f", justify="right")
     table.add_column("range of f′", justify="right")
     table.add_column("saturated")
