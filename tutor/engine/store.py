@@ -234,6 +234,12 @@ def _json_list(values: Iterable[Any]) -> str:
     return json.dumps(items, ensure_ascii=False) if items else "[]"
 
 
+def _json_items(text: str) -> list[Any]:
+    # Most lists are empty (an imported note has no key points, demos or errata): reading a deck of 2,000
+    # cards then decodes no JSON for them.
+    return [] if text == "[]" else json.loads(text)
+
+
 def _card_from_row(row: Sequence[Any]) -> Card:
     card_id, deck, question, answer, source_file, source_line, tags, key_points, demos, errata = row
     return Card(
@@ -242,10 +248,10 @@ def _card_from_row(row: Sequence[Any]) -> Card:
         question=question,
         answer=answer,
         source=Source(file=source_file, line=source_line) if source_file is not None else None,
-        tags=tuple(json.loads(tags)),
-        key_points=tuple(json.loads(key_points)),
-        demos=tuple(DemoLink.from_dict(item) for item in json.loads(demos)),
-        errata=tuple(Erratum.from_dict(item) for item in json.loads(errata)),
+        tags=tuple(_json_items(tags)),
+        key_points=tuple(_json_items(key_points)),
+        demos=tuple(DemoLink.from_dict(item) for item in _json_items(demos)),
+        errata=tuple(Erratum.from_dict(item) for item in _json_items(errata)),
     )
 
 
