@@ -1078,16 +1078,14 @@ class Store:
         return self.read(
             f"""
             WITH RECURSIVE day (n) AS (SELECT :first UNION ALL SELECT n + 1 FROM day WHERE n < :last)
-            SELECT n, count_all - count_drills, count_drills FROM (
-                SELECT n,
-                    (SELECT count(*) FROM review_log
-                     WHERE reviewed_us >= n * {DAY_US} - :shift AND reviewed_us < (n + 1) * {DAY_US} - :shift)
-                    AS count_all,
-                    (SELECT count(*) FROM review_log
-                     WHERE reviewed_us >= n * {DAY_US} - :shift AND reviewed_us < (n + 1) * {DAY_US} - :shift
-                     AND +mode = 'drill') AS count_drills
-                FROM day
-            )
+            SELECT n,
+                (SELECT count(*) FROM review_log
+                 WHERE reviewed_us >= n * {DAY_US} - :shift AND reviewed_us < (n + 1) * {DAY_US} - :shift
+                 AND +mode = 'review'),
+                (SELECT count(*) FROM review_log
+                 WHERE reviewed_us >= n * {DAY_US} - :shift AND reviewed_us < (n + 1) * {DAY_US} - :shift
+                 AND +mode = 'drill')
+            FROM day
             """,
             {"first": first, "last": last, "shift": shift_us},
         )
