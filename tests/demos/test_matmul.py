@@ -252,3 +252,19 @@ def test_the_views_draw_a_result_with_a_gpu():
     text = console.export_text()
     assert "Roofline" in text and "ridge" in text and "bf16" in text
     assert "% of the dense peak" in text
+
+
+def test_the_roofline_table_of_a_gpu_fits_80_columns_with_no_cut_word():
+    from rich.cells import cell_len
+    from rich.console import Console
+
+    from tutor.demos.matmul.figures import roofline_table
+
+    cpu = tuple(CpuRow(n=n, torch_seconds=2 * n**3 / 500e9, numpy_seconds=2 * n**3 / 400e9) for n in (64, 128, 256))
+    cuda = tuple(CudaRow(n=n, seconds={key: 8e-6 + 2 * n**3 / 500e12 for key in GPU_DTYPES} | {TRANSFERS: 1e-4})
+                 for n in (64, 512, 4096))
+    console = Console(width=80, record=True)
+    console.print(roofline_table(made_result(cpu, cuda)))
+    text = console.export_text()
+    assert max(cell_len(line) for line in text.splitlines()) <= 80
+    assert "…" not in text and "GFLOP/s" in text and "gpu bf16" in text

@@ -62,7 +62,7 @@ def roofline_chart(result: MatmulResult) -> Chart:
         values += ceiling + [rate for _, _, rate in roof.points]
     ticks = range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
     return Chart(
-        title="屋顶线 roofline: GFLOP/s against flops per byte, 2n³/(3n² × bytes); dots: the sizes timed",
+        title="屋顶线 roofline: GFLOP/s against flop/byte; dots: the sizes timed",
         curves=tuple(curves),
         xlabel="算术强度 arithmetic intensity (flop/byte)",
         xticks=Ticks([float(t) for t in ticks], [f"1e{t}" for t in ticks]),
@@ -198,9 +198,11 @@ def roofline_table(result: MatmulResult) -> Table:
     table = Table(title="Roofline: below the ridge a product is memory-bound, above it compute-bound",
                   caption="intensity of an n × n product = 2n³ / (3n² × bytes per element); GB/s: measured "
                   "memory bandwidth, from one large copy on the device; top n: the largest size timed")
-    for header in ("device", "dtype", "GB/s", "peak GFLOP/s", "ridge flop/B", "ridge n", "top n", "flop/B",
+    for header in ("device", "GB/s", "peak GFLOP/s", "ridge flop/B", "ridge n", "top n", "flop/B",
                    "GFLOP/s (of roof)"):
-        table.add_column(header, justify="left" if header in ("device", "dtype") else "right")
+        # Headers wrap at their spaces; no word of one is cut (GFLOP/s is 7 cells) at 80 columns.
+        table.add_column(header, justify="left" if header == "device" else "right",
+                         min_width=max(len(word) for word in header.split()))
     for roof in result.roofs:
         peak = "unknown" if roof.peak_gflops is None else f"{roof.peak_gflops:,.0f}"
         ridge = "" if roof.ridge_intensity is None else f"{roof.ridge_intensity:,.1f}"
@@ -209,5 +211,5 @@ def roofline_table(result: MatmulResult) -> Table:
         if roof.points:
             n, ai, rate = roof.points[-1]
             cells = [str(n), f"{ai:,.0f}", f"{rate:,.0f}{_percent(rate, roof.ceiling(ai))}"]
-        table.add_row(roof.device, roof.dtype, f"{roof.bandwidth_gbps:,.1f}", peak, ridge, ridge_n, *cells)
+        table.add_row(f"{roof.device} {roof.dtype}", f"{roof.bandwidth_gbps:,.1f}", peak, ridge, ridge_n, *cells)
     return table
