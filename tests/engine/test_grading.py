@@ -3,7 +3,7 @@
 import pytest
 
 from tutor.engine.grading import Miss, derive_points, grade_answer
-from tutor.engine.grading.clauses import canonical, stem, units
+from tutor.engine.grading.clauses import canonical, opposed, stem, units
 from tutor.questions.card import Card
 from tutor.questions.library import load_library
 
@@ -160,6 +160,14 @@ def test_method_names_are_subjects_too(cards):
 def test_a_lack_negates_the_point_its_term_holds(cards, answer):
     # 不变性 is made inside 平移不变性; the negation before the whole term is in scope.
     assert result(grade_answer(cards[POOLING], answer), "不变性").reason == Miss.NEGATED
+
+
+@pytest.mark.parametrize(
+    ("point", "clause"),
+    [("导数大于1", "导数小于1"), ("单机多GPU", "多机多卡"), ("单进程", "多进程"), ("长期依赖", "短期依赖")],
+)
+def test_comparisons_and_counts_of_machines_have_opposites(point, clause):
+    assert opposed(canonical(point), canonical(clause))
 
 
 def test_swapped_subjects_make_neither_point(cards):
