@@ -234,6 +234,12 @@ def _json_list(values: Iterable[Any]) -> str:
     return json.dumps(items, ensure_ascii=False) if items else "[]"
 
 
+def _json_items(text: str) -> list[Any]:
+    # Most lists are empty (an imported note has no key points, demos or errata): reading a deck of 2,000
+    # cards then decodes no JSON for them.
+    return [] if text == "[]" else json.loads(text)
+
+
 def _card_from_row(row: Sequence[Any]) -> Card:
     card_id, deck, question, answer, source_file, source_line, tags, key_points, demos, errata = row
     return Card(
@@ -242,10 +248,10 @@ def _card_from_row(row: Sequence[Any]) -> Card:
         question=question,
         answer=answer,
         source=Source(file=source_file, line=source_line) if source_file is not None else None,
-        tags=tuple(json.loads(tags)),
-        key_points=tuple(json.loads(key_points)),
-        demos=tuple(DemoLink.from_dict(item) for item in json.loads(demos)),
-        errata=tuple(Erratum.from_dict(item) for item in json.loads(errata)),
+        tags=tuple(_json_items(tags)),
+        key_points=tuple(_json_items(key_points)),
+        demos=tuple(DemoLink.from_dict(item) for item in _json_items(demos)),
+        errata=tuple(Erratum.from_dict(item) for item in _json_items(errata)),
     )
 
 
@@ -1072,16 +1078,14 @@ class Store:
         return self.read(
             f"""
             WITH RECURSIVE day (n) AS (SELECT :first UNION ALL SELECT n + 1 FROM day WHERE n < :last)
-            SELECT n, count_all - count_drills, count_drills FROM (
-                SELECT n,
-                    (SELECT count(*) FROM review_log
-                     WHERE reviewed_us >= n * {DAY_US} - :shift AND reviewed_us < (n + 1) * {DAY_US} - :shift)
-                    AS count_all,
-                    (SELECT count(*) FROM review_log
-                     WHERE reviewed_us >= n * {DAY_US} - :shift AND reviewed_us < (n + 1) * {DAY_US} - :shift
-                     AND +mode = 'drill') AS count_drills
-                FROM day
-            )
+            SELECT n,
+                (SELECT count(*) FROM review_log
+                 WHERE reviewed_us >= n * {DAY_US} - :shift AND reviewed_us < (n + 1) * {DAY_US} - :shift
+                 AND +mode = 'review'),
+                (SELECT count(*) FROM review_log
+                 WHERE reviewed_us >= n * {DAY_US} - :shift AND reviewed_us < (n + 1) * {DAY_US} - :shift
+                 AND +mode = 'drill')
+            FROM day
             """,
             {"first": first, "last": last, "shift": shift_us},
         )
