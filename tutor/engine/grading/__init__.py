@@ -401,13 +401,19 @@ def _as_written(unit: str, window_units: frozenset[str]) -> str:
     return next((other for other in window_units if other.startswith(TERM_MARK) and unit[1:] in other), unit)
 
 
+def _as_term(name: str) -> str:
+    """A term as the glossary writes it, for the learner (DistributedDataParallel, not distributeddataparallel)."""
+    entry = load_glossary().entry(name)
+    return entry.term if entry else name
+
+
 def _other_subject(form: _Form, member: _Member) -> str | None:
     """The question's other subject that one clause names instead of the point's ("动态图 ≠ 静态图"), else None."""
     said = member.canon + " " + member.context
     if form.subjects and not any(subject in said for subject in form.subjects):
         other = next((term for term in form.others if term in said), None)
         if other:
-            return f"{other} ≠ {'/'.join(sorted(form.subjects))}"
+            return f"{_as_term(other)} ≠ {'/'.join(sorted(map(_as_term, form.subjects)))}"
     return None
 
 
