@@ -1,9 +1,11 @@
 """The collection in the store: the move from the previous release, the corpus sync, search parity, first use."""
 
+import os
 import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from datetime import timezone
 from pathlib import Path
 
@@ -194,6 +196,7 @@ def test_search_within_a_deck_ranks_as_the_index_of_that_deck(data_dir):
 
 FIRST_USE = """
 import sys
+import time
 from pathlib import Path
 from tutor.engine.collection import open_collection
 with open_collection(Path(sys.argv[1])) as collection:
@@ -219,3 +222,27 @@ def test_did_you_mean_from_the_index_suggests_as_the_cards_do(data_dir, typo):
     cards = load_library(None).cards
     with open_collection(data_dir) as collection:
         assert suggest(typo, collection.vocabulary()) == suggest(typo, vocabulary(cards))
+
+
+def test_settled_content_files_are_not_read_again_until_their_size_or_time_changes(data_dir, tmp_path, monkeypatch):
+    content = tmp_path / "content"
+    content.mkdir()
+    hour_ago = time.time() - 3600
+    for path in packaged_deck_paths():
+        shutil.copy(path, content / path.name)
+        os.utime(content / path.name, (hour_ago, hour_ago))
+    _content(content, monkeypatch)
+    open_collection(data_dir).close()  # hashes the files and remembers their sizes and times
+
+    def refuse(data: bytes) -> str:
+        raise AssertionError("a content file was hashed although no file changed")
+
+    monkeypatch.setattr("tutor.engine.collection._digest", refuse)
+    with open_collection(data_dir) as collection:
+        assert collection.card_count == len(load_library(None).cards)
+    # A change that keeps the file settled (an hour old) but not its size: read and hashed again.
+    changed = next(content.glob("004-*.yaml"))
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n# 新版\n", encoding="utf-8")
+    os.utime(changed, (hour_ago + 1, hour_ago + 1))
+    with pytest.raises(AssertionError, match="hashed"):
+        open_collection(data_dir)

@@ -15,8 +15,8 @@ that study decks of their own) pass a :class:`~tutor.questions.library.Library`,
 collection instead of the packaged corpus.
 """
 
-import hashlib
 import json
+import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,11 +33,18 @@ if TYPE_CHECKING:  # yaml (~20 ms) only when a deck file is read: not for comman
     from tutor.questions.library import Library
     from tutor.questions.search import SearchHit
 
+_FILES_KEY = "corpus_files"
+"""Setting holding [name, size, modification time in ns, SHA-256] of each packaged content file at the last sync
+that found it settled (see :func:`sync_corpus`)."""
+_SETTLED_NS = 2_000_000_000
+"""A content file modified less than this long ago is hashed at every start, never trusted by its size and time."""
 _MOVED_KEY = "yaml_decks_moved"
 """Setting listing the YAML deck files already moved into the store (their deletion may have been cut short)."""
 
 
 def _digest(data: bytes) -> str:
+    import hashlib  # OpenSSL's ~5 ms: only when a content file or a library is hashed
+
     return hashlib.sha256(data).hexdigest()
 
 
@@ -214,12 +221,36 @@ def open_collection(data_dir: Path, library: "Library | None" = None) -> Collect
 
 
 def sync_corpus(store: Store) -> None:
-    """Bring the packaged decks of the store in step with the package's content files (see the module doc)."""
+    """Bring the packaged decks of the store in step with the package's content files (see the module doc).
+
+    The files are read and hashed unless each has the size and modification time it had when a sync last
+    found it (older than :data:`_SETTLED_NS`) with the digest its deck still holds: a command then reads no
+    content file at all.
+    """
     stored = {deck.source: deck for deck in store.decks() if deck.origin == "packaged"}
+    paths = locations.packaged_deck_paths()
+    seen = [[path.name, status.st_size, status.st_mtime_ns] for path in paths for status in [path.stat()]]
+    known = store.setting(_FILES_KEY) or []
+    if [entry[:3] for entry in known] == seen and stored.keys() == {name for name, *_ in seen}:
+        if all((stored[name].content_hash, stored[name].position) == (digest, position)
+               for position, (name, _, _, digest) in enumerate(known)):
+            return
     files = []
-    for position, path in enumerate(locations.packaged_deck_paths()):
+    for position, path in enumerate(paths):
         data = path.read_bytes()
         files.append((position, path, _digest(data), data))
+    _sync_files(store, stored, files)
+    # Remembered only for files that have not changed for a while: a file changed again within the file
+    # system's timestamp resolution could keep its size and time (git's "racy" entries).
+    settled = time.time_ns() - _SETTLED_NS
+    if all(mtime < settled for _, _, mtime in seen):
+        signature = [[*entry, digest] for entry, (_, _, digest, _) in zip(seen, files)]
+        if signature != known:
+            store.put_setting(_FILES_KEY, signature)
+
+
+def _sync_files(store: Store, stored: dict[str, DeckSummary], files: list[tuple[int, Path, str, bytes]]) -> None:
+    """Write the packaged decks whose file (position, path, digest, bytes) changed; delete those gone."""
     wanted = {path.name for _, path, _, _ in files}
 
     def stale() -> list[tuple[int, Path, str, bytes]]:
