@@ -2,7 +2,7 @@
 
 Usage: python scripts/glossary_coverage.py [--top N]
 
-Two lists, for whoever grows ``content/glossary.tsv``:
+Three lists, for whoever grows ``content/glossary.tsv``:
 
 1. every glossary term without an English name or a Latin abbreviation (an English answer cannot make a point
    that uses it);
@@ -10,7 +10,10 @@ Two lists, for whoever grows ``content/glossary.tsv``:
    key point as its glossary terms plus the characters and bigrams of its other words
    (:func:`tutor.engine.grading.clauses.units`); a word left outside every term is matched by its characters
    only, so an English or reworded answer cannot make it. Words are cut with jieba's dictionary (two CJK
-   characters or more, function words left out).
+   characters or more, function words left out);
+3. the key points an answer written wholly in English cannot make: the share of the point's units that an
+   English answer can hold (its glossary terms, their characters, its Latin words and numbers) is under
+   :data:`~tutor.engine.grading.HIT_COVERAGE`.
 
 The last line gives the counts, to compare before and after a change to the glossary.
 """
@@ -22,11 +25,12 @@ from collections import Counter
 
 import jieba
 
-from tutor.engine.grading import ALTERNATIVE_SEPARATOR
+from tutor.engine.grading import ALTERNATIVE_SEPARATOR, HIT_COVERAGE
+from tutor.engine.grading.clauses import canonical, units
 from tutor.errors import DeckError
 from tutor.questions.glossary import load_glossary
 from tutor.questions.library import load_library
-from tutor.questions.text import normalize
+from tutor.questions.text import is_cjk, normalize
 
 _CJK_WORD = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]{2,}$")
 _LATIN = re.compile(r"[a-z]")
@@ -69,6 +73,31 @@ def uncovered_key_point_words() -> Counter[str]:
     return counts
 
 
+def _english_share(point: str) -> float:
+    """The weighted share of a key point's units that an answer in English can hold (the grader's weights)."""
+    canon = canonical(point)
+    # An English answer reads, after the glossary, as the point's terms and Latin words with nothing between.
+    kept = [" "] * len(canon)
+    for start, end, _ in load_glossary().scan(canon):
+        kept[start:end] = canon[start:end]
+    kept = [char if char != " " or is_cjk(canon[i]) else canon[i] for i, char in enumerate(kept)]
+    reachable = units("".join(kept))
+    wanted = units(canon, point=True)
+    total = sum(1 if is_cjk(unit) else 2 for unit in wanted)
+    return sum(1 if is_cjk(unit) else 2 for unit in wanted if unit in reachable) / total if total else 1.0
+
+
+def points_out_of_english_reach() -> list[tuple[str, str, float]]:
+    """Return (card id, key point, share) for each key point no English answer can make, over the whole corpus."""
+    found = []
+    for card in load_library().cards:
+        for point in card.key_points:
+            share = max(_english_share(alternative) for alternative in point.split(ALTERNATIVE_SEPARATOR))
+            if share < HIT_COVERAGE:
+                found.append((card.id, point, share))
+    return found
+
+
 def main() -> None:
     """Print both lists and the counts."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -77,15 +106,20 @@ def main() -> None:
     try:
         terms = glossary_without_english()
         words = uncovered_key_point_words()
+        unreachable = points_out_of_english_reach()
     except DeckError as error:
         sys.exit(f"error: {error}")
     print(f"glossary terms without an English form ({len(terms)}):")
     print("  " + " ".join(terms))
     print(f"key-point words outside the glossary, most frequent first (top {top} of {len(words)}):")
     print("  " + " ".join(f"{word}×{count}" for word, count in words.most_common(top)))
+    print(f"key points an English answer cannot make ({len(unreachable)}):")
+    for card_id, point, share in unreachable:
+        print(f"  {card_id}: {point}  ({share:.0%} reachable)")
     repeated = sum(1 for count in words.values() if count >= 2)
     print(f"counts: {len(terms)} terms without English; {len(words)} uncovered key-point words "
-          f"({repeated} used twice or more, {sum(words.values())} uses)")
+          f"({repeated} used twice or more, {sum(words.values())} uses); {len(unreachable)} key points out of "
+          "reach in English")
 
 
 if __name__ == "__main__":

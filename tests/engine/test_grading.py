@@ -208,6 +208,9 @@ def test_a_clause_under_a_heading_is_about_the_headings_subject(cards):
         ("c000-hw-2.1", "学习率", "每一步的步长要合适"),
         ("c001-2.3", "沿梯度下降方向更新", "用 BP 算出梯度后沿梯度下降的方向更新权重"),
         ("c003-lenet5", "可训练系数", "池化后乘一个可学习的 coefficient 再加偏置"),
+        ("c000-4-1", "云端数据中心", "Training runs in cloud data centers"),
+        ("c000-hw-2.2", "线性可分", "A perceptron only works when the data are linearly separable"),
+        ("c003-perceptron", "分类平面", "It learns a decision boundary that separates the two classes"),
     ],
 )
 def test_synonyms_english_names_and_abbreviations_from_the_glossary_make_the_point(cards, card, point, answer):
