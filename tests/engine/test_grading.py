@@ -134,6 +134,15 @@ def test_a_kin_term_makes_the_point(cards):
     assert result(grade_answer(cards["c004-q31"], "用了 Dropout 之后过拟合减轻"), "降低过拟合").made
 
 
+def test_gpu_memory_makes_a_point_on_memory(cards):
+    # A learner says 显存 where the course says 内存 of the same accelerator's memory.
+    assert result(grade_answer(cards["c003-quantization"], "量化后显存占用更少"), "降低内存开销").made
+
+
+def test_saving_makes_a_point_on_reducing(cards):
+    assert result(grade_answer(cards["c004-q9"], "用稠密的 embedding 代替 one-hot，减少了计算量"), "节省计算量").made
+
+
 @pytest.mark.parametrize(
     "answer",
     ["No matter which kind of pooling is used, it enlarges the receptive field",
@@ -198,6 +207,7 @@ def test_a_clause_under_a_heading_is_about_the_headings_subject(cards):
         ("c000-q3", "正向扩散", "先做前向加噪"),
         ("c000-hw-2.1", "学习率", "每一步的步长要合适"),
         ("c001-2.3", "沿梯度下降方向更新", "用 BP 算出梯度后沿梯度下降的方向更新权重"),
+        ("c003-lenet5", "可训练系数", "池化后乘一个可学习的 coefficient 再加偏置"),
     ],
 )
 def test_synonyms_english_names_and_abbreviations_from_the_glossary_make_the_point(cards, card, point, answer):
