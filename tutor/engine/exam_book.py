@@ -33,7 +33,7 @@ from tutor.errors import BadInputError
 if TYPE_CHECKING:
     from fsrs import Scheduler
 
-    from tutor.engine.forecast import Forecast
+    from tutor.engine.forecast import Forecast, SimCard
     from tutor.questions.card import Card
     from tutor.questions.library import Library
 
@@ -283,6 +283,34 @@ class ExamBook:
             )
         return results
 
+    def _study_days(self, exam: Exam, settings: StudySettings) -> tuple[list[date], list[datetime]]:
+        """The study days from today until ``exam`` (at most the plan's horizon), and when each begins, with
+        one start more: the exam's day."""
+        today = self.today(settings)
+        days_left = min((exam.day - today).days, PLAN_HORIZON_DAYS)
+        days = [today + timedelta(days=offset) for offset in range(days_left)]
+        ends = [*days, today + timedelta(days=days_left)]
+        return days, [exam_start(day, hour=settings.day_start_hour, tz=self._tz) for day in ends]
+
+    def _sim_cards(
+        self, cards: "list[Card]", exams: list[Exam], covered: dict[str, set[str]], settings: StudySettings
+    ) -> "list[SimCard]":
+        """``cards`` as the simulation starts from them, suspended ones left out, each with its exams' deadlines."""
+        from tutor.engine.forecast import SimCard
+
+        states = self._store.card_states([card.id for card in cards])
+        starts = {item.name: self.start(item, settings) for item in exams}
+        return [
+            SimCard(
+                card.id,
+                card.deck,
+                states.get(card.id) or CardState(card.id),
+                tuple(Deadline(starts[item.name], item.retention) for item in exams if card.id in covered[item.name]),
+            )
+            for card in cards
+            if not (card.id in states and states[card.id].suspended)
+        ]
+
     def _simulate(
         self,
         exam: Exam,
@@ -293,19 +321,15 @@ class ExamBook:
         only_exam: bool = False,
         retention: float | None = None,
     ) -> "Forecast":
-        from tutor.engine.forecast import SimCard, SimExam, simulate
+        from tutor.engine.forecast import SimExam, simulate
 
         moment = now()
         start = self.start(exam, settings)
         if start <= moment:
             raise BadInputError(f"exam {exam.name!r} has begun: there is nothing left to plan")
         today = self.today(settings)
-        days_left = min((exam.day - today).days, PLAN_HORIZON_DAYS)
-        days = [today + timedelta(days=offset) for offset in range(days_left)]
-        day_starts = [
-            *(exam_start(day, hour=settings.day_start_hour, tz=self._tz) for day in days),
-            exam_start(today + timedelta(days=days_left), hour=settings.day_start_hour, tz=self._tz),
-        ]
+        days, day_starts = self._study_days(exam, settings)
+        days_left = len(days)
         # The plan studies the whole library towards every exam ahead; a comparison, this exam's cards alone.
         exams = [exam] if only_exam else self.upcoming(settings)
         covered = {item.name: {card.id for card in self.cards(item)} for item in exams}
@@ -313,18 +337,7 @@ class ExamBook:
         library_cards = self.cards(exam) if only_exam else list(self._library.cards)
         order = {card_id: index for index, card_id in enumerate(first)}
         cards = sorted(library_cards, key=lambda card: order.get(card.id, len(order)))
-        states = self._store.card_states([card.id for card in cards])
-        starts = {item.name: self.start(item, settings) for item in exams}
-        sim_cards = [
-            SimCard(
-                card.id,
-                card.deck,
-                states.get(card.id) or CardState(card.id),
-                tuple(Deadline(starts[item.name], item.retention) for item in exams if card.id in covered[item.name]),
-            )
-            for card in cards
-            if not (card.id in states and states[card.id].suspended)
-        ]
+        sim_cards = self._sim_cards(cards, exams, covered, settings)
         introduced = len(self._introduced_today(settings))
         if only_exam:
             unseen = sum(card.state.state == "new" for card in sim_cards)
