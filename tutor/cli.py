@@ -644,38 +644,42 @@ def _covers(exam):
     return covers
 
 
+def _exam_compare_retention(args: argparse.Namespace, study, ready) -> int:
+    results = study.exams.compare_retention(args.name)
+    if getattr(args, "json", False):
+        _print_json({"exam": ready.exam.to_dict(), "retentions": [result.to_dict() for result in results]})
+        return ExitCode.OK
+    columns = {
+        "desired retention": _RIGHT,
+        "answers": _RIGHT,
+        "per day": _RIGHT,
+        "busiest day": _RIGHT,
+        "knowledge kept": _RIGHT,
+    }
+    rows = (
+        (
+            f"{result.retention:.2f}",
+            f"{result.answers:.0f}",
+            f"{result.answers / max(1, len(result.days)):.1f}",
+            f"{result.peak:.0f}",
+            f"{100 * result.knowledge:.1f}%",
+        )
+        for result in results
+    )
+    caption = _plain(
+        f"the {ready.cards} cards of {ready.exam.name} until {ready.exam.day.isoformat()}; knowledge kept: "
+        f"mean recall on the day; {results[0].runs} simulated runs each"
+    )
+    _console().print(_table("retention and workload", columns, rows, caption=caption))
+    return ExitCode.OK
+
+
 def _exam_plan(args: argparse.Namespace, study) -> int:
     as_json = getattr(args, "json", False)
     settings = study.settings
     ready = study.exams.readiness(args.name)
     if args.compare_retention:
-        results = study.exams.compare_retention(args.name)
-        if as_json:
-            _print_json({"exam": ready.exam.to_dict(), "retentions": [result.to_dict() for result in results]})
-            return ExitCode.OK
-        columns = {
-            "desired retention": _RIGHT,
-            "answers": _RIGHT,
-            "per day": _RIGHT,
-            "busiest day": _RIGHT,
-            "knowledge kept": _RIGHT,
-        }
-        rows = (
-            (
-                f"{result.retention:.2f}",
-                f"{result.answers:.0f}",
-                f"{result.answers / max(1, len(result.days)):.1f}",
-                f"{result.peak:.0f}",
-                f"{100 * result.knowledge:.1f}%",
-            )
-            for result in results
-        )
-        caption = _plain(
-            f"the {ready.cards} cards of {ready.exam.name} until {ready.exam.day.isoformat()}; knowledge kept: "
-            f"mean recall on the day; {results[0].runs} simulated runs each"
-        )
-        _console().print(_table("retention and workload", columns, rows, caption=caption))
-        return ExitCode.OK
+        return _exam_compare_retention(args, study, ready)
     forecast = study.exams.plan(args.name)
     overloaded = forecast.overloaded(settings.max_reviews_per_day)
     warnings = [
