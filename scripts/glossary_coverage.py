@@ -4,8 +4,8 @@ Usage: python scripts/glossary_coverage.py [--top N]
 
 Three lists, for whoever grows ``content/glossary.tsv``:
 
-1. every glossary term without an English name or a Latin abbreviation (an English answer cannot make a point
-   that uses it);
+1. every glossary term without an English name or a Latin abbreviation of its own, with the longer term whose
+   English holds it (an English answer cannot make a point that uses a term with neither);
 2. the words of the decks' key points that no glossary form covers, most frequent first. The grader reads a
    key point as its glossary terms plus the characters and bigrams of its other words
    (:func:`tutor.engine.grading.clauses.units`); a word left outside every term is matched by its characters
@@ -42,13 +42,21 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
-def glossary_without_english() -> list[str]:
-    """Return the glossary terms with no English name and no Latin abbreviation."""
+def glossary_without_english() -> list[tuple[str, str | None]]:
+    """Return the glossary terms with no English name and no Latin abbreviation of their own.
+
+    Each comes with the longer term whose English an answer can use instead, or None: "residual" is a form of
+    残差连接, whose characters hold 残差, so an English answer still holds 残差.
+    """
+    def latin(entry) -> bool:
+        return any(_LATIN.search(form.lower()) for form in (entry.term, *entry.english, *entry.abbreviations))
+
+    entries = load_glossary().entries
     missing = []
-    for entry in load_glossary().entries:
-        latin = [form for form in (*entry.english, *entry.abbreviations) if _LATIN.search(form.lower())]
-        if not latin and not _LATIN.search(entry.term.lower()):
-            missing.append(entry.term)
+    for entry in entries:
+        if not latin(entry):
+            holder = next((other.term for other in entries if entry.term in other.term and latin(other)), None)
+            missing.append((entry.term, holder))
     return missing
 
 
@@ -109,15 +117,16 @@ def main() -> None:
         unreachable = points_out_of_english_reach()
     except DeckError as error:
         sys.exit(f"error: {error}")
-    print(f"glossary terms without an English form ({len(terms)}):")
-    print("  " + " ".join(terms))
+    print(f"glossary terms without an English form of their own ({len(terms)}), with the term whose English holds them:")
+    print("  " + " ".join(f"{term} ({holder or 'none'})" for term, holder in terms))
+    bare = sum(1 for _, holder in terms if holder is None)
     print(f"key-point words outside the glossary, most frequent first (top {top} of {len(words)}):")
     print("  " + " ".join(f"{word}×{count}" for word, count in words.most_common(top)))
     print(f"key points an English answer cannot make ({len(unreachable)}):")
     for card_id, point, share in unreachable:
         print(f"  {card_id}: {point}  ({share:.0%} reachable)")
     repeated = sum(1 for count in words.values() if count >= 2)
-    print(f"counts: {len(terms)} terms without English; {len(words)} uncovered key-point words "
+    print(f"counts: {len(terms)} terms without English of their own, {bare} with none at all; {len(words)} uncovered key-point words "
           f"({repeated} used twice or more, {sum(words.values())} uses); {len(unreachable)} key points out of "
           "reach in English")
 
