@@ -1,6 +1,11 @@
 """Answers render for a terminal: Markdown through Rich, math as Unicode, missing figures as a note."""
 
+import json
+import os
+import random
 import re
+import subprocess
+import sys
 
 import pytest
 from rich.console import Console
@@ -78,3 +83,62 @@ def test_errata_show_the_claim_and_the_correction_in_chinese_not_the_check():
     assert "勘误" in text and "原文：导数最大值为 0.5" in text and "更正：应为 0.25" in text
     # The test behind the correction is for maintainers: it stays in the data (and --json), off the screen.
     assert "test_sigmoid" not in text and card.to_dict()["errata"][0]["check"] == "tests/x.py::test_sigmoid"
+
+
+def _plain_texts() -> list[str]:
+    """Plain notes as learners import them: Chinese, English, punctuation, numbers, paragraphs and soft breaks."""
+    rng = random.Random(7)
+    alphabet = "卷积池化梯度下降学习率 abcdefg XYZ 0123456789 ,.;:?!()%/'\"，。；：？！（）、—\n"
+    texts = [
+        "第 1 题：卷积的作用是什么？",
+        "第一段很长" * 30 + "\n第二行接着\n\n  第二段 with English words and numbers 3.14 (yes), ok?\n\n\n第三段。",
+        "A: 1/2 of it, e.g. 50% — 很好！",
+    ]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 300))) for _ in range(60)]
+    return texts
+
+
+def _segments(renderable, width: int) -> list:
+    from rich.segment import Segment
+
+    console = Console(width=width, force_terminal=True, color_system="truecolor")
+    lines = console.render_lines(renderable, console.options.update(width=width), pad=False)
+    return [[(segment.text, segment.style) for segment in Segment.simplify(line)] for line in lines]
+
+
+@pytest.mark.parametrize("style", [None, "bold"])
+def test_plain_paragraphs_are_drawn_exactly_as_richs_markdown_draws_them(style):
+    from tutor.questions.render import _markdown_class, markdown_renderable
+
+    options = {"style": style} if style else {}
+    compared = 0
+    for text in _plain_texts():
+        fast = markdown_renderable(text, **options)
+        if type(fast).__name__ != "Group":
+            continue  # text with a Markdown sign goes through Rich's Markdown anyway
+        compared += 1
+        for width in (20, 80, 100):
+            assert _segments(fast, width) == _segments(_markdown_class()(terminal_markdown(text), **options), width)
+    assert compared > 50
+
+
+def test_showing_a_plain_card_loads_no_markdown_parser(tmp_path):
+    notes = tmp_path / "plain.txt"
+    notes.write_text("问：卷积的作用是什么？\n答：提取局部特征；参数共享。\n", encoding="utf-8")
+    env = {**os.environ, "TUTOR_HOME": str(tmp_path / "home"), "COLUMNS": "80"}
+
+    def tutor(*args: str) -> str:
+        result = subprocess.run([sys.executable, "-m", "tutor", *args], capture_output=True, text=True, env=env)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    tutor("import", str(notes))
+    (card,) = json.loads(tutor("list", "--deck", "plain", "--json"))
+    script = (
+        "import sys; from tutor.cli import main; main(['show', sys.argv[1]]); "
+        "print('markdown loaded:', 'rich.markdown' in sys.modules or 'markdown_it' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", script, card["id"]], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "提取局部特征" in result.stdout
+    assert result.stdout.strip().endswith("markdown loaded: False")
