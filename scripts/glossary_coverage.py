@@ -13,7 +13,9 @@ Three lists, for whoever grows ``content/glossary.tsv``:
    characters or more, function words left out);
 3. the key points an answer written wholly in English cannot make: the share of the point's units that an
    English answer can hold (its glossary terms, their characters, its Latin words and numbers) is under
-   :data:`~tutor.engine.grading.HIT_COVERAGE`.
+   :data:`~tutor.engine.grading.HIT_COVERAGE`;
+4. the CJK forms that start in one word of the cards' questions and answers (jieba's cut) and end in the next:
+   a form that reads 通过深度 as 通·过深·度 makes a term of words that do not say it.
 
 The last line gives the counts, to compare before and after a change to the glossary.
 """
@@ -33,6 +35,7 @@ from tutor.questions.library import load_library
 from tutor.questions.text import is_cjk, normalize
 
 _CJK_WORD = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]{2,}$")
+_CJK_TEXT = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]+$")
 _LATIN = re.compile(r"[a-z]")
 # Words that carry no course meaning of their own: an examiner does not look for them.
 _FUNCTION_WORDS = frozenset(
@@ -106,6 +109,29 @@ def points_out_of_english_reach() -> list[tuple[str, str, float]]:
     return found
 
 
+def forms_across_words() -> dict[str, Counter[str]]:
+    """For each CJK form that starts inside one word of the corpus and ends inside the next, count those words."""
+    glossary = load_glossary()
+    found: dict[str, Counter[str]] = {}
+    jieba.setLogLevel(60)
+    for card in load_library().cards:
+        text = normalize(f"{card.question}\n{card.answer}")
+        words, position = [], 0
+        for word in jieba.cut(text):
+            words.append((position, position + len(word), word))
+            position += len(word)
+        for start, end, _ in glossary.scan(text):
+            if not _CJK_TEXT.match(text[start:end]):
+                continue
+            for first, last, word in words:
+                # A form inside a word, or at its edge (计算 of 计算资源), reads part of it; one that starts in a
+                # word and ends in the next (过深 of 通过|深度) reads neither.
+                crosses = (first < start < last < end) or (start < first < end < last)
+                if crosses and _CJK_WORD.match(word):
+                    found.setdefault(text[start:end], Counter())[word] += 1
+    return found
+
+
 def main() -> None:
     """Print both lists and the counts."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -115,6 +141,7 @@ def main() -> None:
         terms = glossary_without_english()
         words = uncovered_key_point_words()
         unreachable = points_out_of_english_reach()
+        across = forms_across_words()
     except DeckError as error:
         sys.exit(f"error: {error}")
     print(f"glossary terms without an English form of their own ({len(terms)}), with the term whose English holds them:")
@@ -125,6 +152,9 @@ def main() -> None:
     print(f"key points an English answer cannot make ({len(unreachable)}):")
     for card_id, point, share in unreachable:
         print(f"  {card_id}: {point}  ({share:.0%} reachable)")
+    print(f"forms that start in one word of the cards and end in the next (top {top} of {len(across)}):")
+    for form, crossed in sorted(across.items(), key=lambda item: -sum(item[1].values()))[:top]:
+        print(f"  {form}: " + " ".join(f"{word}×{count}" for word, count in crossed.most_common(4)))
     repeated = sum(1 for count in words.values() if count >= 2)
     print(f"counts: {len(terms)} terms without English of their own, {bare} with none at all; {len(words)} uncovered key-point words "
           f"({repeated} used twice or more, {sum(words.values())} uses); {len(unreachable)} key points out of "

@@ -211,6 +211,7 @@ def test_a_clause_under_a_heading_is_about_the_headings_subject(cards):
         ("c000-4-1", "云端数据中心", "Training runs in cloud data centers"),
         ("c000-hw-2.2", "线性可分", "A perceptron only works when the data are linearly separable"),
         ("c003-perceptron", "分类平面", "It learns a decision boundary that separates the two classes"),
+        ("c000-q2", "固定生成器训练判别器", "把生成器冻结，去训练判别器"),
     ],
 )
 def test_synonyms_english_names_and_abbreviations_from_the_glossary_make_the_point(cards, card, point, answer):
