@@ -347,8 +347,7 @@ class Study:
             UnknownDeckError: a deck name is unknown.
             UnknownExamError: no exam has the name ``options.exam``.
         """
-        from tutor.engine import scheduling
-        from tutor.engine.drill import Drill, DrillOptions, pick_weighted, weakness
+        from tutor.engine.drill import Drill, DrillOptions, pick_weighted
 
         options = replace(options or DrillOptions(), **changes)
         count, minutes, seed, exam = options.count, options.minutes, options.seed, options.exam
@@ -367,18 +366,11 @@ class Study:
             raise BadInputError("no card to drill: no unsuspended card has the decks and tags asked for")
         if seed is None:
             seed = random.SystemRandom().randrange(2**31)
-        settings = self.settings
-        schedulers = {deck: scheduling.make_scheduler(settings, deck) for deck in {deck for _, deck in candidates}}
-        weights = []
-        for card_id, deck in candidates:
-            state, stability, last_us, lapses, _ = touched.get(card_id, (0, None, None, 0, 0))
-            recall = 0.0
-            if state:
-                recall = scheduling.recall_probability(schedulers[deck], stability, from_us(last_us), moment)
-            weights.append(weakness(STATES[state], lapses, recall, leech_at=settings.leech_threshold))
-        chosen = pick_weighted([card_id for card_id, _ in candidates], weights, count, random.Random(seed))
         if exam is not None:
             chosen = [card.id for card in self.exams.weakest(exam, count)]
+        else:
+            weights = self._drill_weights(candidates, touched, moment)
+            chosen = pick_weighted([card_id for card_id, _ in candidates], weights, count, random.Random(seed))
         deadline = moment + timedelta(minutes=minutes) if minutes is not None else None
         with self._store.transaction() as tx:
             drill_id = tx.start_drill(
@@ -397,6 +389,23 @@ class Study:
             deadline,
             self._apply_drill,
         )
+
+    def _drill_weights(self, candidates: list[tuple[str, str]], touched: dict, moment: datetime) -> list[float]:
+        """The drill weight of each (card id, deck) of ``candidates``, from what ``touched`` (the store's
+        :meth:`drill_weights_input`) says of the cards studied."""
+        from tutor.engine import scheduling
+        from tutor.engine.drill import weakness
+
+        settings = self.settings
+        schedulers = {deck: scheduling.make_scheduler(settings, deck) for deck in {deck for _, deck in candidates}}
+        weights = []
+        for card_id, deck in candidates:
+            state, stability, last_us, lapses, _ = touched.get(card_id, (0, None, None, 0, 0))
+            recall = 0.0
+            if state:
+                recall = scheduling.recall_probability(schedulers[deck], stability, from_us(last_us), moment)
+            weights.append(weakness(STATES[state], lapses, recall, leech_at=settings.leech_threshold))
+        return weights
 
     def _apply_drill(self, tx: Transaction, answers: list[tuple["Card", str, datetime]]) -> None:
         """Move the schedule of drilled cards by their grades, at the time each answer was given."""
