@@ -140,3 +140,17 @@ def test_a_bad_demo_parameter_is_refused_before_torch_loads(argv, line):
     assert report["stderr"].startswith(f"tutor: error: {line}")
     assert report["stderr"].count("\n") == 1
     assert report["heavy"] == []
+
+
+def test_a_ctrl_c_that_python_drops_is_not_printed_but_other_dropped_errors_are(capsys):
+    from types import SimpleNamespace
+
+    from tutor.__main__ import _unraisable
+
+    def dropped(error: BaseException):
+        return SimpleNamespace(exc_type=type(error), exc_value=error, exc_traceback=None, err_msg=None, object=None)
+
+    _unraisable(dropped(KeyboardInterrupt()))
+    assert capsys.readouterr().err == ""
+    _unraisable(dropped(ValueError("a real problem")))
+    assert "a real problem" in capsys.readouterr().err

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from tutor.errors import INTERRUPTED, BadInputError, DemoParameterError, ExitCode, TutorError
+from tutor.errors import INTERRUPTED, BadInputError, DemoParameterError, ExitCode, TutorError, was_interrupted
 from tutor.questions.terminal_text import terminal_text
 from tutor.vocabulary import Rating
 
@@ -815,6 +815,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"tutor: error: {terminal_text(str(error.strerror or error))}{terminal_text(where)}\n")
         return int(ExitCode.FAILURE)
     except Exception as error:  # a bug of ours: one line for the learner, the traceback on request
+        if was_interrupted():
+            sys.stderr.write(INTERRUPTED + "\n")
+            return int(ExitCode.INTERRUPTED)
         if os.environ.get("TUTOR_DEBUG"):
             raise
         message = terminal_text(f"internal error: {type(error).__name__}: {error}")

@@ -16,6 +16,20 @@ class ExitCode(IntEnum):
 INTERRUPTED = "tutor: interrupted"
 """The one line the command prints when Ctrl-C stops it."""
 
+_interrupts: list[int] = []
+
+
+def on_interrupt(signum: int, frame) -> None:
+    """SIGINT handler of the command: note the Ctrl-C, then raise KeyboardInterrupt as Python's own does."""
+    _interrupts.append(signum)
+    raise KeyboardInterrupt
+
+
+def was_interrupted() -> bool:
+    """Whether a Ctrl-C reached :func:`on_interrupt`: an error raised after one is its consequence (numpy, loaded
+    under torch, turns an interrupted import into an ImportError that no longer names the interrupt)."""
+    return bool(_interrupts)
+
 
 class TutorError(Exception):
     """Base of every error tutor reports to the learner as one line.
