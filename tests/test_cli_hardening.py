@@ -142,13 +142,21 @@ def test_a_bad_demo_parameter_is_refused_before_torch_loads(argv, line):
     assert report["heavy"] == []
 
 
-def test_a_ctrl_c_that_python_drops_is_not_printed_but_other_dropped_errors_are(capsys):
-    from types import SimpleNamespace
-
+def test_a_ctrl_c_that_python_drops_is_not_printed_but_other_dropped_errors_are(capsys, monkeypatch):
     from tutor.__main__ import _unraisable
 
     def dropped(error: BaseException):
-        return SimpleNamespace(exc_type=type(error), exc_value=error, exc_traceback=None, err_msg=None, object=None)
+        """The report Python makes of an error raised where it cannot propagate (a finalizer, here)."""
+        reports = []
+        monkeypatch.setattr(sys, "unraisablehook", reports.append)
+
+        class Raises:
+            def __del__(self):
+                raise error
+
+        Raises()
+        monkeypatch.undo()
+        return reports[0]
 
     _unraisable(dropped(KeyboardInterrupt()))
     assert capsys.readouterr().err == ""
