@@ -17,6 +17,7 @@ from tutor.engine.days import from_us, to_us
 from tutor.engine.store import Store
 from tutor.vocabulary import STATES
 
+
 @dataclass(frozen=True)
 class QueueEntry:
     """One card of the queue."""
@@ -51,9 +52,10 @@ class DeckCounts:
         return {"new": self.new, "learning": self.learning, "due": self.due, "reviewed_today": self.reviewed_today}
 
 
-def new_introduced(store: Store, since_us: int) -> int:
-    """Return how many new cards were rated for the first time (in review) since ``since_us``."""
-    return store.new_introduced_since(since_us)
+def new_left(store: Store, day_start: datetime, new_per_day: int) -> int:
+    """Return how many new cards today's limit still lets in: ``new_per_day`` less those first rated (in review)
+    since ``day_start``."""
+    return max(0, new_per_day - len(store.first_reviews_since(to_us(day_start))))
 
 
 def build_queue(
@@ -71,7 +73,7 @@ def build_queue(
     """
     rows = store.due_cards(to_us(now), decks)
     queue = [QueueEntry(card_id, STATES[state], from_us(due_us)) for card_id, state, due_us in rows]
-    remaining = max(0, new_per_day - new_introduced(store, to_us(day_start)))
+    remaining = new_left(store, day_start, new_per_day)
     if remaining:
         queue.extend(QueueEntry(card_id, "new", now) for card_id in store.new_cards(remaining, decks))
     return queue
@@ -90,19 +92,18 @@ def queue_counts(
     counts = dict.fromkeys(STATES, 0)
     for state, count in store.due_counts(to_us(now), decks):
         counts[STATES[state]] = count
-    remaining = max(0, new_per_day - new_introduced(store, to_us(day_start)))
+    remaining = new_left(store, day_start, new_per_day)
     counts["new"] = store.new_count(remaining, decks) if remaining else 0
     return counts
 
 
 def deck_counts(store: Store, *, now: datetime, day_start: datetime, new_per_day: int) -> dict[str, DeckCounts]:
     """Return today's counts of every deck of the content, in corpus order."""
-    start_us = to_us(day_start)
-    remaining = max(0, new_per_day - new_introduced(store, start_us))
+    remaining = new_left(store, day_start, new_per_day)
     counts: dict[str, dict[str, int]] = {}
     for deck, new, learning, due in store.deck_state_counts(to_us(now)):
         counts[deck] = {"new": new, "learning": learning, "due": due}
-    reviewed = store.answers_by_deck_since(start_us)
+    reviewed = store.answers_by_deck_since(to_us(day_start))
     return {
         deck: DeckCounts(
             new=min(values["new"], remaining),

@@ -301,6 +301,17 @@ def _in(values: Sequence[Any]) -> str:
     return f"({','.join('?' * len(values))})"
 
 
+def _in_decks(decks: Sequence[str] | None) -> str:
+    """`` AND deck IN (?, …)`` for cards of ``decks``, nothing when there are none (every deck)."""
+    return f" AND deck IN {_in(decks)}" if decks else ""
+
+
+_NEW = "state = 0 AND suspended = 0 AND position IS NOT NULL"
+"""The cards the queue may introduce: never studied, not suspended, still in the collection."""
+_DUE = "due_us <= ? AND state > 0 AND suspended = 0 AND position IS NOT NULL"
+"""The scheduled cards due at the time given (the one parameter), not suspended, still in the collection."""
+
+
 class Transaction:
     """One open write transaction of a :class:`Store`: made by :meth:`Store.transaction`, valid inside it.
 
@@ -977,27 +988,15 @@ class Store:
         )
         return int(rows[0][0])
 
-
     # The queue and the statistics (tutor.engine.queue, tutor.engine.stats): aggregated in SQL over indexes.
-
-    def new_introduced_since(self, since_us: int) -> int:
-        """Return how many new cards were rated for the first time (in review) since ``since_us``."""
-        rows = self.read(
-            # The unary + keeps SQLite on the time index (a short range) rather than an index on state or mode.
-            "SELECT count(*) FROM review_log WHERE reviewed_us >= ? AND +state_before = 0 AND +mode = 'review'",
-            (since_us,),
-        )
-        return int(rows[0][0])
 
     def due_cards(self, now_us: int, decks: Sequence[str] | None = None) -> list[tuple[str, int, int]]:
         """Return (card id, state, due µs) of the scheduled cards due at ``now_us`` in queue order: learning and
         relearning first (earliest due first), then reviews by elapsed time over stability, largest first
         (lowest retrievability first: see :mod:`tutor.engine.queue`)."""
-        where = f" AND deck IN {_in(decks)}" if decks else ""
         return self.read(
             f"""
-            SELECT card_id, state, due_us FROM card
-            WHERE due_us <= ? AND state > 0 AND suspended = 0 AND position IS NOT NULL{where}
+            SELECT card_id, state, due_us FROM card WHERE {_DUE}{_in_decks(decks)}
             ORDER BY state = 2,
                      CASE WHEN state = 2 THEN -max(0, (? - last_review_us) / {DAY_US}) / stability END,
                      due_us, position
@@ -1007,29 +1006,23 @@ class Store:
 
     def new_cards(self, limit: int, decks: Sequence[str] | None = None) -> list[str]:
         """Return the ids of the first ``limit`` new, unsuspended cards in collection order."""
-        where = f" AND deck IN {_in(decks)}" if decks else ""
         rows = self.read(
-            f"SELECT card_id FROM card WHERE state = 0 AND suspended = 0 AND position IS NOT NULL{where} "
-            "ORDER BY position LIMIT ?",
+            f"SELECT card_id FROM card WHERE {_NEW}{_in_decks(decks)} ORDER BY position LIMIT ?",
             [*(decks or ()), limit],
         )
         return [card_id for (card_id,) in rows]
 
     def due_counts(self, now_us: int, decks: Sequence[str] | None = None) -> list[tuple[int, int]]:
         """Return (state, cards) of the scheduled cards :meth:`due_cards` returns, without reading them."""
-        where = f" AND deck IN {_in(decks)}" if decks else ""
         return self.read(
-            "SELECT state, count(*) FROM card WHERE due_us <= ? AND state > 0 AND suspended = 0 "
-            f"AND position IS NOT NULL{where} GROUP BY state",
+            f"SELECT state, count(*) FROM card WHERE {_DUE}{_in_decks(decks)} GROUP BY state",
             [now_us, *(decks or ())],
         )
 
     def new_count(self, limit: int, decks: Sequence[str] | None = None) -> int:
         """Return how many ids :meth:`new_cards` returns with ``limit``, without reading them."""
-        where = f" AND deck IN {_in(decks)}" if decks else ""
         rows = self.read(
-            f"SELECT count(*) FROM (SELECT 1 FROM card WHERE state = 0 AND suspended = 0 AND position IS NOT NULL"
-            f"{where} LIMIT ?)",
+            f"SELECT count(*) FROM (SELECT 1 FROM card WHERE {_NEW}{_in_decks(decks)} LIMIT ?)",
             [*(decks or ()), limit],
         )
         return int(rows[0][0])
@@ -1040,14 +1033,12 @@ class Store:
         # Two reads of the card_deck index in deck order (new cards; due ones by state), no sort of every card.
         new = dict(
             self.read(
-                "SELECT deck, count(*) FROM card WHERE state = 0 AND suspended = 0 AND position IS NOT NULL "
-                "GROUP BY deck"
+                f"SELECT deck, count(*) FROM card WHERE {_NEW} GROUP BY deck"
             )
         )
         due: dict[str, list[int]] = {}
         for deck, state, count in self.read(
-            "SELECT deck, state, count(*) FROM card WHERE state > 0 AND suspended = 0 AND due_us <= ? "
-            "AND position IS NOT NULL GROUP BY deck, state",
+            f"SELECT deck, state, count(*) FROM card WHERE {_DUE} GROUP BY deck, state",
             (now_us,),
         ):
             due.setdefault(deck, [0, 0])[state == 2] += count
