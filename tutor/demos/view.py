@@ -5,7 +5,6 @@ bottom) and fills them in ``draw`` from the computed result. The compute functio
 keeps answering keys while torch works. :func:`make_view` builds the view of any demo by its name.
 """
 
-import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -187,5 +186,5 @@ def make_view(name: str, params: dict[str, Any]) -> DemoView:
         DemoParameterError: no such demo, an unknown parameter or a value out of bounds.
     """
     demo = get_demo(name)
-    importlib.import_module(f"tutor.demos.{demo.name}.widget")
+    demo.module("widget")  # defines the demo's view class, which registers itself
     return DemoView.views[demo.name](params)
