@@ -200,9 +200,8 @@ def roofline_table(result: MatmulResult) -> Table:
                   "memory bandwidth, from one large copy on the device; top n: the largest size timed")
     for header in ("device", "GB/s", "peak GFLOP/s", "ridge flop/B", "ridge n", "top n", "flop/B",
                    "GFLOP/s (of roof)"):
-        # Headers wrap at their spaces; no word of one is cut (GFLOP/s is 7 cells) at 80 columns.
-        table.add_column(header, justify="left" if header == "device" else "right",
-                         min_width=max(len(word) for word in header.split()))
+        # Folded, never cut with an ellipsis, where the table is narrower than its words (the app's side pane).
+        table.add_column(header, justify="left" if header == "device" else "right", overflow="fold")
     for roof in result.roofs:
         peak = "unknown" if roof.peak_gflops is None else f"{roof.peak_gflops:,.0f}"
         ridge = "" if roof.ridge_intensity is None else f"{roof.ridge_intensity:,.1f}"
