@@ -65,13 +65,15 @@ def build_queue(
     day_start: datetime,
     new_per_day: int,
     decks: list[str] | None = None,
+    max_reviews: int | None = None,
 ) -> list[QueueEntry]:
     """Return the queue at ``now`` over the content cards (all decks, or those named).
 
     Args:
         day_start: start of the current study day; new cards rated since then count against ``new_per_day``.
+        max_reviews: the most review cards to return (today's maximum less the reviews done): all when None.
     """
-    rows = store.due_cards(to_us(now), decks)
+    rows = store.due_cards(to_us(now), decks, max_reviews=max_reviews)
     queue = [QueueEntry(card_id, STATES[state], from_us(due_us)) for card_id, state, due_us in rows]
     remaining = new_left(store, day_start, new_per_day)
     if remaining:

@@ -990,19 +990,26 @@ class Store:
 
     # The queue and the statistics (tutor.engine.queue, tutor.engine.stats): aggregated in SQL over indexes.
 
-    def due_cards(self, now_us: int, decks: Sequence[str] | None = None) -> list[tuple[str, int, int]]:
+    def due_cards(
+        self, now_us: int, decks: Sequence[str] | None = None, *, max_reviews: int | None = None
+    ) -> list[tuple[str, int, int]]:
         """Return (card id, state, due µs) of the scheduled cards due at ``now_us`` in queue order: learning and
         relearning first (earliest due first), then reviews by elapsed time over stability, largest first
-        (lowest retrievability first: see :mod:`tutor.engine.queue`)."""
-        return self.read(
-            f"""
-            SELECT card_id, state, due_us FROM card WHERE {_DUE}{_in_decks(decks)}
-            ORDER BY state = 2,
-                     CASE WHEN state = 2 THEN -max(0, (? - last_review_us) / {DAY_US}) / stability END,
-                     due_us, position
-            """,
-            [now_us, *(decks or ()), now_us],
+        (lowest retrievability first: see :mod:`tutor.engine.queue`), the first ``max_reviews`` of them when
+        given (SQLite keeps the best of a sort without ordering every due card)."""
+        scope = _in_decks(decks)
+        learning = self.read(
+            f"SELECT card_id, state, due_us FROM card WHERE {_DUE} AND state != 2{scope} ORDER BY due_us, position",
+            [now_us, *(decks or ())],
         )
+        reviews = self.read(
+            f"""
+            SELECT card_id, state, due_us FROM card WHERE {_DUE} AND state = 2{scope}
+            ORDER BY -max(0, (? - last_review_us) / {DAY_US}) / stability, due_us, position LIMIT ?
+            """,
+            [now_us, *(decks or ()), now_us, -1 if max_reviews is None else max_reviews],
+        )
+        return learning + reviews
 
     def new_cards(self, limit: int, decks: Sequence[str] | None = None) -> list[str]:
         """Return the ids of the first ``limit`` new, unsuspended cards in collection order."""

@@ -203,19 +203,10 @@ class Study:
         moment = now()
         start, new_limit, exam_first, reviews_left = self._limits(moment)
         queue = build_queue(
-            self._store,
-            now=moment,
-            day_start=start,
-            new_per_day=new_limit,
-            decks=decks,
+            self._store, now=moment, day_start=start, new_per_day=new_limit, decks=decks, max_reviews=reviews_left
         )
-        kept, fresh = [], []
-        for entry in queue:
-            if entry.kind == "new":
-                fresh.append(entry.card_id)
-            elif entry.kind != "review" or reviews_left > 0:
-                kept.append(entry)
-                reviews_left -= entry.kind == "review"
+        kept = [entry for entry in queue if entry.kind != "new"]
+        fresh = [entry.card_id for entry in queue if entry.kind == "new"]
         # The exams' unseen cards first, in the room the limit leaves (as many new cards as before).
         exam_decks = self._store.decks_of(exam_first) if decks else {}
         allowed = [card_id for card_id in exam_first if not decks or exam_decks.get(card_id) in decks]
