@@ -70,6 +70,40 @@ def test_the_same_point_stated_plainly_is_made(cards):
     assert result(grade_answer(cards[POOLING], "pooling enlarges the receptive field"), "扩大感受野").made
 
 
+# c000-hw-2.4 asks for overfitting and regularisation methods: "Dropout" and "提前终止" are points that only name.
+OVERFITTING = "c000-hw-2.4"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Dropout 不能缓解过拟合",
+        "Dropout 和提前终止都不能缓解过拟合",
+        "Dropout 对过拟合没有帮助",
+        "Dropout 没用",
+        "dropout doesn't help with overfitting",
+        "应该去掉 Dropout",
+        "remove dropout to fix it",
+    ],
+)
+def test_a_named_method_said_not_to_work_or_removed_is_negated(cards, answer):
+    missed = result(grade_answer(cards[OVERFITTING], answer), "Dropout")
+    assert not missed.made
+    assert missed.reason == Miss.NEGATED
+
+
+@pytest.mark.parametrize(
+    "answer", ["可以用 Dropout", "Dropout 让部分神经元不参与训练，可以缓解过拟合", "Dropout 随机丢弃神经元"]
+)
+def test_a_named_method_with_a_negation_inside_its_description_is_made(cards, answer):
+    assert result(grade_answer(cards[OVERFITTING], answer), "Dropout").made
+
+
+def test_a_point_that_names_a_removal_is_made_by_the_removal(cards):
+    # c004-q32's point "丢弃decoder" holds the removal verb itself: saying it makes the point.
+    assert result(grade_answer(cards["c004-q32"], "训练完成后去掉 decoder，用 bottleneck 的输出当特征"), "丢弃decoder").made
+
+
 def test_a_negation_in_another_clause_does_not_negate_the_point(cards):
     grade = grade_answer(cards[POOLING], "池化没有可学习的参数，但是它能扩大感受野")
     assert result(grade, "扩大感受野").made

@@ -177,6 +177,11 @@ class _Form:
     definition: frozenset[str] = frozenset()
     """For a definition: the units of what it says the defined thing is."""
 
+    @property
+    def naming(self) -> bool:
+        """True for a point that only names things ("Dropout", "提前终止"): what the clause says of them decides."""
+        return bool(self.units) and not self.quantities and all(unit.startswith(TERM_MARK) for unit in self.units)
+
 
 @dataclass(frozen=True)
 class _Member:
@@ -386,12 +391,31 @@ def _scope(form: _Form, member: _Member) -> str:
     if span is None:
         return ""
     start, end = span
-    after = _AFTER_NEGATION.match(member.canon, end)
+    after = _AFTER_NEGATION.match(member.canon, end) or (form.naming and _PREDICATE_NEGATION.match(member.canon, end))
     return member.canon[left_context(member.canon, start) : after.end() if after else end]
 
 
-_AFTER_NEGATION = re.compile(r"[^，,。；;]{0,3}?(?:无关|不对|不成立|不正确|是错的|错了|不存在|没有用|没用)")
-"""A negation said after the point's words: "池化跟扩大感受野没关系" (没关系 reads 无关)."""
+def _removed(form: _Form, scope: str) -> int:
+    """1 when a removal verb stands right before the thing a naming point names ("去掉 Dropout" negates it
+    as 不用 would), else 0."""
+    if not form.naming or _REMOVAL.search(form.canon):
+        return 0  # the point names a removal itself ("丢弃decoder", drop-connect reads 丢弃连接)
+    return int(any(_REMOVED.search(scope, 0, scope.find(unit[1:])) for unit in form.units if unit[1:] in scope))
+
+
+_AFTER_NEGATION = re.compile(
+    r"[^，,。；;]{0,6}?(?:无关|不对|不成立|不正确|是错的|错了|不存在|没有?使?用|没有?(?:帮助|作用|效果|用处)|无效"
+    r"|不起作用|无助于|不管用)"
+)
+"""A negation said after the point's words: "池化跟扩大感受野没关系" (没关系 reads 无关), "Dropout 对过拟合没有帮助"."""
+_PREDICATE_NEGATION = re.compile(
+    r"(?:\s*(?:和|与|及|以及|、|或|/|and|or)\s*[^，,。；;和与及、]{1,12}?)*?\s*(?:都|也|均|全|并|根本|完全)?\s*"
+    r"(?:不|没|无法|并非|(?:does|do|is|are|can|will|did)?\s*(?:n't|not)(?![a-z])|never|cannot)"
+)
+"""What is said of named things, negated right after them: "Dropout 和提前终止都不能缓解过拟合", "dropout doesn't help"."""
+_REMOVAL = re.compile(r"丢弃|舍弃|抛弃|取消|省去|省掉")
+_REMOVED = re.compile(rf"(?:{_REMOVAL.pattern})\s*(?:掉|了)?\s*$")
+"""A removal verb right before a named thing (去掉, remove and drop read 丢弃)."""
 
 
 def _as_written(unit: str, window_units: frozenset[str]) -> str:
@@ -454,12 +478,12 @@ def _refusal(form: _Form, window: _Window) -> tuple[str, str, str] | None:
             m for i, m in enumerate(members) if found[i] - frozenset().union(*(f for j, f in enumerate(found) if j != i))
         ) or members
     scopes = [_without_other(form, _scope(form, member)) for member in members]
-    if sum(negations(scope) for scope in scopes) % 2 != form.negations:
+    if sum(negations(scope) + _removed(form, scope) for scope in scopes) % 2 != form.negations:
         if any(negated_opposite(form.canon, scope) for scope in scopes):
             # A negated opposite says the point (不增加计算量 for 计算量减少), if about the point's subject.
             other = next((o for o in map(lambda m: _other_subject(form, m), members) if o), None)
             return (Miss.CONTRADICTED, other, window.text) if other else None
-        negated = next((s for s in scopes if negations(s)), scopes[0])
+        negated = next((s for s in scopes if negations(s) or _removed(form, s)), scopes[0])
         return Miss.NEGATED, negated, window.text
     for member in members:
         contradiction = _contradiction(form, member)
