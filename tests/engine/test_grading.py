@@ -99,6 +99,25 @@ def test_a_named_method_with_a_negation_inside_its_description_is_made(cards, an
     assert result(grade_answer(cards[OVERFITTING], answer), "Dropout").made
 
 
+def test_a_negation_before_a_list_reaches_every_item(cards):
+    # c000-1-2 asks where the three schools of AI come from: 进化论 and 控制论 are points of their own.
+    grade = grade_answer(cards["c000-1-2"], "行为主义的思想并不是来自进化论和控制论")
+    assert result(grade, "控制论").reason == Miss.NEGATED
+    assert result(grade, "进化论").reason == Miss.NEGATED
+
+
+def test_a_list_said_to_have_nothing_to_do_with_it_is_negated(cards):
+    grade = grade_answer(cards["c000-1-2"], "符号主义和数理逻辑、认知科学没有关系")
+    assert result(grade, "数理逻辑").reason == Miss.NEGATED
+    assert result(grade, "认知科学").reason == Miss.NEGATED
+
+
+def test_a_word_that_only_starts_with_a_negating_character_negates_nothing(cards):
+    # 不断 ("constantly") and 不同 ("different") hold 不 but negate nothing, also right after a named thing.
+    grade = grade_answer(cards["c003-cnn-history"], "学者在卷积核尺寸、模型结构等方面不断优化")
+    assert result(grade, "卷积核尺寸").made
+
+
 def test_a_point_that_names_a_removal_is_made_by_the_removal(cards):
     # c004-q32's point "丢弃decoder" holds the removal verb itself: saying it makes the point.
     assert result(grade_answer(cards["c004-q32"], "训练完成后去掉 decoder，用 bottleneck 的输出当特征"), "丢弃decoder").made

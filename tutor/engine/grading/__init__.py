@@ -20,6 +20,7 @@ from typing import Any
 
 from tutor.engine.grading.clauses import (
     KIN,
+    NEGATIONS_CJK,
     PHRASE_LENGTH,
     TERM_MARK,
     Clause,
@@ -177,10 +178,9 @@ class _Form:
     definition: frozenset[str] = frozenset()
     """For a definition: the units of what it says the defined thing is."""
 
-    @property
-    def naming(self) -> bool:
-        """True for a point that only names things ("Dropout", "提前终止"): what the clause says of them decides."""
-        return bool(self.units) and not self.quantities and all(unit.startswith(TERM_MARK) for unit in self.units)
+    naming: bool = False
+    """True for a point that only names things ("Dropout", "提前终止", "数理逻辑"): what the clause says of them
+    decides whether it is made."""
 
 
 @dataclass(frozen=True)
@@ -294,9 +294,21 @@ def _forms(point: str, question: str) -> tuple[_Form, ...]:
         defined, definition = _definition(canon)
         forms.append(
             _Form(canon, point_units, point_units - asked, quantities, new_quantities, negations(canon) % 2,
-                  subjects, others, defined, definition)
+                  subjects, others, defined, definition, naming=_only_terms(canon) and not quantities)
         )
     return tuple(forms)
+
+
+def _only_terms(canon: str) -> bool:
+    """True when ``canon`` is glossary terms and nothing else (but separators such as 和 or a comma)."""
+    rest, last = [], 0
+    for start, end, _ in load_glossary().scan(canon):
+        rest.append(canon[last:start])
+        last = end
+    if last == 0:
+        return False
+    rest.append(canon[last:])
+    return not units(_LIST_SEPARATOR.sub(" ", " ".join(rest)))
 
 
 def _windows(clauses: tuple[Clause, ...]) -> list[_Window]:
@@ -392,7 +404,13 @@ def _scope(form: _Form, member: _Member) -> str:
         return ""
     start, end = span
     after = _AFTER_NEGATION.match(member.canon, end) or (form.naming and _PREDICATE_NEGATION.match(member.canon, end))
-    return member.canon[left_context(member.canon, start) : after.end() if after else end]
+    before = _LIST_BEFORE.search(member.canon, 0, start)
+    if before:
+        start = before.start()  # "并不是来自进化论和控制论": the negation before the list reaches 控制论 too
+    end = after.end() if after else end
+    if 0 < end < len(member.canon) and member.canon[end - 1] in NEGATIONS_CJK:
+        end += 1  # a 不 cut from 不断 or 不同 would read as a negation: the word is taken whole
+    return member.canon[left_context(member.canon, start) : end]
 
 
 def _removed(form: _Form, scope: str) -> int:
@@ -403,8 +421,10 @@ def _removed(form: _Form, scope: str) -> int:
     return int(any(_REMOVED.search(scope, 0, scope.find(unit[1:])) for unit in form.units if unit[1:] in scope))
 
 
+_LIST_BEFORE = re.compile(r"(?:[^，,。；;和与及、或\s][^，,。；;和与及、或]{0,11}?\s*(?:和|与|及|以及|、|或)\s*)+$")
+"""The items of a list before the point's words ("进化论和" before 控制论)."""
 _AFTER_NEGATION = re.compile(
-    r"[^，,。；;]{0,6}?(?:无关|不对|不成立|不正确|是错的|错了|不存在|没有?使?用|没有?(?:帮助|作用|效果|用处)|无效"
+    r"[^，,。；;]{0,6}?(?:无关|没有?关系|不对|不成立|不正确|是错的|错了|不存在|没有?使?用|没有?(?:帮助|作用|效果|用处)|无效"
     r"|不起作用|无助于|不管用)"
 )
 """A negation said after the point's words: "池化跟扩大感受野没关系" (没关系 reads 无关), "Dropout 对过拟合没有帮助"."""

@@ -17,7 +17,7 @@ NEGATIONS_CJK = frozenset("不没无未非勿缺")
 """Characters that negate what follows (不, 不能, 无法, 没有, 并非, 未, 无, 不会, 而不是, 缺乏 all contain one)."""
 NOT_NEGATIONS = (
     "不同", "不断", "不仅", "不但", "不少", "不过", "不管", "不论", "无论", "不久", "无穷", "无限", "未来", "非常",
-    "差不多", "不得不", "不可或缺", "除非", "并不只", "毫无疑问", "非线性", "缺点", "缺陷",
+    "差不多", "不得不", "不可或缺", "除非", "并不只", "毫无疑问", "非线性", "缺点", "缺陷", "有向无环图", "不变性",
 )
 """Words that contain a negating character but do not negate (不同 is "different", 无穷 "infinite")."""
 _NEGATION_EN = re.compile(
