@@ -118,6 +118,14 @@ def test_a_word_that_only_starts_with_a_negating_character_negates_nothing(cards
     assert result(grade, "卷积核尺寸").made
 
 
+def test_another_name_in_place_of_the_points_name_does_not_make_it(cards):
+    # c002-7's points name GPT's functions: "自注意力用Softmax", "前馈网络用GELU".
+    wrong = grade_answer(cards["c002-7"], "自注意力里用 ReLU 计算权重，前馈网络用 Sigmoid")
+    right = grade_answer(cards["c002-7"], "自注意力用 softmax 算权重，前馈网络用 GELU")
+    assert not result(wrong, "自注意力用Softmax").made and not result(wrong, "前馈网络用GELU").made
+    assert result(right, "自注意力用Softmax").made and result(right, "前馈网络用GELU").made
+
+
 def test_a_point_that_names_a_removal_is_made_by_the_removal(cards):
     # c004-q32's point "丢弃decoder" holds the removal verb itself: saying it makes the point.
     assert result(grade_answer(cards["c004-q32"], "训练完成后去掉 decoder，用 bottleneck 的输出当特征"), "丢弃decoder").made

@@ -353,6 +353,12 @@ def _same_stem(a: str, b: str) -> bool:
     return common >= max(4, 0.75 * shortest)
 
 
+def _name(unit: str) -> bool:
+    """True for a Latin-script name or term of three letters or more (softmax, §layernorm, all_gather)."""
+    word = unit.lstrip(TERM_MARK)
+    return word.isascii() and sum(c.isalpha() for c in word) >= 3
+
+
 def _phrase(unit: str) -> bool:
     """True for a term long enough to be made by its words too (see :data:`PHRASE_LENGTH`)."""
     return is_cjk(unit[1:2]) and len(unit) - 1 >= PHRASE_LENGTH
@@ -573,6 +579,10 @@ def _judge(form: _Form, window: _Window, asked: frozenset[str], siblings: tuple[
         # Every term of the point is there, its other words said another way ("一层层乘下去"), and none of its
         # terms is the question's (全连接层 in the question holds 连接 of "两两相连").
         words_ok = True
+    if any(_name(unit) and not _found(unit, window_units) for unit in form.new):
+        # A name the question does not give (Softmax, GELU, all_gather) is what the point says: another name in its
+        # place ("自注意力里用 ReLU") is another claim, and a learner writes names as they are, in any language.
+        words_ok = False
     if not form.new and not form.new_quantities:
         # Every word of the point is in the question: the clause must add words of its own.
         words_ok = words_ok and len(window.units - asked) >= 2
