@@ -126,6 +126,18 @@ def test_another_name_in_place_of_the_points_name_does_not_make_it(cards):
     assert result(right, "自注意力用Softmax").made and result(right, "前馈网络用GELU").made
 
 
+def test_what_a_point_says_of_its_subject_said_of_another_subject_does_not_make_it(cards):
+    # c004-q13's point "边是数据流": the nodes are not the edges, and each clause speaks of its own subject.
+    grade = grade_answer(cards["c004-q13"], "节点是数据流，边是操作")
+    missed = result(grade, "边是数据流")
+    assert not missed.made
+    assert missed.reason == Miss.CONTRADICTED and "节点" in missed.detail
+
+
+def test_what_a_point_says_of_its_subject_is_made_when_said_of_it(cards):
+    assert result(grade_answer(cards["c004-q13"], "边是数据流，节点是操作"), "边是数据流").made
+
+
 def test_a_point_that_names_a_removal_is_made_by_the_removal(cards):
     # c004-q32's point "丢弃decoder" holds the removal verb itself: saying it makes the point.
     assert result(grade_answer(cards["c004-q32"], "训练完成后去掉 decoder，用 bottleneck 的输出当特征"), "丢弃decoder").made

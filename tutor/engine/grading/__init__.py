@@ -37,7 +37,7 @@ from tutor.engine.grading.clauses import (
 from tutor.engine.grading.numbers import Quantity, read_quantities
 from tutor.questions.card import Card
 from tutor.questions.glossary import load_glossary
-from tutor.questions.text import is_cjk
+from tutor.questions.text import is_cjk, normalize
 from tutor.vocabulary import rating_for_score
 
 HIT_COVERAGE = 0.55
@@ -353,6 +353,32 @@ def _same_stem(a: str, b: str) -> bool:
     return common >= max(4, 0.75 * shortest)
 
 
+def _role_subject(canon: str) -> str | None:
+    """The short subject of a clause that says what something is or does ("边" of "边是数据流"), else None."""
+    match = _ROLE_SUBJECT.match(canon)
+    return match["subject"] if match and units(match["subject"]) else None  # not "也" of 也就是
+
+
+_ROLE_SUBJECT = re.compile(
+    r"^(?P<subject>[^\s，,。；;：:（(]{1,6}?)\s*(?<!不)(?:就是|是|表示|代表|指|为|对应|用于|用来|负责)(?!不)"
+)
+"""A clause that starts with what it is about, then a word that says what that is or does."""
+
+
+def _other_role_subject(form: _Form, window: _Window) -> str | None:
+    """For a point that says what its subject is ("边是数据流"): the subject a window's clause gives in its place
+    ("节点是数据流" says it of the nodes), as "节点 ≠ 边"; else None. For a window of two clauses that each say what
+    their own subject is ("节点表示数据，边表示操作"), the first's subject: the second clause is not about it."""
+    subjects = [_role_subject(member.canon) for member in window.members]
+    if len(subjects) > 1 and all(subjects) and len(set(subjects)) == len(subjects):
+        return f"{subjects[1]} ≠ {subjects[0]}"
+    mine = _role_subject(form.canon)
+    said = " ".join(member.canon for member in window.members)
+    if mine and mine not in said and subjects[0] and subjects[0] not in form.canon:
+        return f"{subjects[0]} ≠ {mine}"
+    return None
+
+
 def _name(unit: str) -> bool:
     """True for a Latin-script name or term of three letters or more (softmax, §layernorm, all_gather)."""
     word = unit.lstrip(TERM_MARK)
@@ -593,7 +619,7 @@ def _judge(form: _Form, window: _Window, asked: frozenset[str], siblings: tuple[
         return _Verdict(False, coverage, reason, "", window.text if rank else "", rank, credit)
     if _defines_another(form, window, siblings):
         return _Verdict(False, coverage, Miss.MISSING, "", window.text, 1)
-    swapped = _swapped(form, window, siblings) if form.defined else None
+    swapped = (_swapped(form, window, siblings) if form.defined else None) or _other_role_subject(form, window)
     if swapped:
         return _Verdict(False, coverage, Miss.CONTRADICTED, swapped, window.text, 2)
     refusal = _refusal(form, window)
