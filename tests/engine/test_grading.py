@@ -138,6 +138,11 @@ def test_what_a_point_says_of_its_subject_is_made_when_said_of_it(cards):
     assert result(grade_answer(cards["c004-q13"], "边是数据流，节点是操作"), "边是数据流").made
 
 
+def test_built_while_it_runs_is_the_opposite_of_built_first(cards):
+    grade = grade_answer(cards["c001-5.1"], "静态图边运行边构建")
+    assert result(grade, "静态图先构建后执行").reason == Miss.CONTRADICTED
+
+
 def test_a_point_that_names_a_removal_is_made_by_the_removal(cards):
     # c004-q32's point "丢弃decoder" holds the removal verb itself: saying it makes the point.
     assert result(grade_answer(cards["c004-q32"], "训练完成后去掉 decoder，用 bottleneck 的输出当特征"), "丢弃decoder").made
