@@ -143,6 +143,13 @@ def test_built_while_it_runs_is_the_opposite_of_built_first(cards):
     assert result(grade, "静态图先构建后执行").reason == Miss.CONTRADICTED
 
 
+def test_two_parts_of_a_question_are_not_a_list_of_alternatives(cards):
+    # c000-hw-2.1: "解释什么是梯度下降法，并简述其在神经网络训练中的作用" does not set 神经网络 against 梯度下降, so a
+    # clause about the network's weights is not about "another subject".
+    grade = grade_answer(cards["c000-hw-2.1"], "It updates the weights and biases of the network.")
+    assert result(grade, "调整权重和偏置").made
+
+
 def test_a_point_that_names_a_removal_is_made_by_the_removal(cards):
     # c004-q32's point "丢弃decoder" holds the removal verb itself: saying it makes the point.
     assert result(grade_answer(cards["c004-q32"], "训练完成后去掉 decoder，用 bottleneck 的输出当特征"), "丢弃decoder").made

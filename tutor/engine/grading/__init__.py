@@ -223,6 +223,13 @@ _LIST_SEPARATOR = re.compile(r"(?<!\s)\s*(?:以及|或者|和|与|及|或|、|,|
 _QUESTION_END = re.compile(r"[?？。；;!！]")
 
 
+def _segment_terms(segment: str) -> tuple[list[str], bool]:
+    """The terms of one segment of a question, and whether the segment starts with one."""
+    found = list(load_glossary().scan(segment))
+    opens = bool(found) and not segment[: found[0][0]].strip()
+    return [entry.term.lower() for _, _, entry in found], opens
+
+
 @lru_cache(maxsize=4096)
 def _question(question: str) -> tuple[frozenset[str], frozenset[str], tuple[Quantity, ...], frozenset[frozenset[str]]]:
     """The question's units, its glossary terms, its quantities, and the terms it lists together.
@@ -234,17 +241,18 @@ def _question(question: str) -> tuple[frozenset[str], frozenset[str], tuple[Quan
     glossary = load_glossary()
     # Each sentence apart: "DP 和 DDP 有什么区别？DP 的瓶颈在哪里？" lists DP and DDP although DP comes back later.
     sentences = [
-        [[entry.term.lower() for _, _, entry in glossary.scan(segment)] for segment in _LIST_SEPARATOR.split(sentence)]
+        [_segment_terms(segment) for segment in _LIST_SEPARATOR.split(sentence)]
         for sentence in _QUESTION_END.split(canon)
     ]
-    segments = [segment for sentence in sentences for segment in sentence]
+    segments = [segment for sentence in sentences for segment, _ in sentence]
     # Across each separator: the left's last term the right does not repeat, the right's first term the left
-    # does not hold ("静态图模式或动态图模式": 静态图 and 动态图; "model.train 和 model.eval": 训练 and 评估).
+    # does not hold ("静态图模式或动态图模式": 静态图 and 动态图; "model.train 和 model.eval": 训练 and 评估). A list's
+    # next item starts with its term: "梯度下降法，并简述其在神经网络训练中的作用" lists nothing.
     groups: list[set[str]] = []
-    for left, right in (pair for sentence in sentences for pair in zip(sentence, sentence[1:])):
+    for (left, _), (right, opens) in (pair for sentence in sentences for pair in zip(sentence, sentence[1:])):
         before = [term for term in left if term not in right]
         after = [term for term in right if term not in left]
-        if before and after:
+        if before and after and opens:
             pair = {before[-1], after[0]}
             joined = [group for group in groups if group & pair]
             for group in joined:
