@@ -150,6 +150,23 @@ def test_two_parts_of_a_question_are_not_a_list_of_alternatives(cards):
     assert result(grade, "调整权重和偏置").made
 
 
+def test_a_negation_a_few_words_before_the_point_reaches_it(cards):
+    # c000-hw-2.5 asks what cross-validation is: "不需要把数据" stands between the negation and 划分.
+    grade = grade_answer(cards["c000-hw-2.5"], "K折不需要把数据划分成K个子集")
+    assert result(grade, "划分为K个子集").reason == Miss.NEGATED
+
+
+def test_inevitably_is_no_negation(cards):
+    grade = grade_answer(cards["c000-hw-3.1"], "全连接网络会不可避免地丢失图像的位置信息")
+    assert result(grade, "丢失位置信息").made
+
+
+def test_a_point_negated_in_one_clause_of_two_is_negated(cards):
+    # Two negations in two clauses are not a double negation.
+    grade = grade_answer(cards["c001-3.9"], "也没有逆向去噪的过程，不需要最小化去噪损失")
+    assert not result(grade, "逆向过程去噪").made
+
+
 def test_a_point_that_names_a_removal_is_made_by_the_removal(cards):
     # c004-q32's point "丢弃decoder" holds the removal verb itself: saying it makes the point.
     assert result(grade_answer(cards["c004-q32"], "训练完成后去掉 decoder，用 bottleneck 的输出当特征"), "丢弃decoder").made

@@ -538,7 +538,10 @@ def _refusal(form: _Form, window: _Window) -> tuple[str, str, str] | None:
             m for i, m in enumerate(members) if found[i] - frozenset().union(*(f for j, f in enumerate(found) if j != i))
         ) or members
     scopes = [_without_other(form, _scope(form, member)) for member in members]
-    if sum(negations(scope) + _removed(form, scope) for scope in scopes) % 2 != form.negations:
+    counts = [negations(scope) + _removed(form, scope) for scope in scopes]
+    # A positive point is negated by any of its clauses ("也没有逆向去噪的过程，不需要最小化去噪损失" is not a double
+    # negation); a negative one ("池化层，没有参数") by the two together.
+    if (sum(counts) % 2 != form.negations) if form.negations else any(count % 2 for count in counts):
         if any(negated_opposite(form.canon, scope) for scope in scopes):
             # A negated opposite says the point (不增加计算量 for 计算量减少), if about the point's subject.
             other = next((o for o in map(lambda m: _other_subject(form, m), members) if o), None)

@@ -18,8 +18,10 @@ NEGATIONS_CJK = frozenset("不没无未非勿缺")
 NOT_NEGATIONS = (
     "不同", "不断", "不仅", "不但", "不少", "不过", "不管", "不论", "无论", "不久", "无穷", "无限", "未来", "非常",
     "差不多", "不得不", "不可或缺", "除非", "并不只", "毫无疑问", "非线性", "缺点", "缺陷", "有向无环图", "不变性",
+    "不可避免", "不可防止", "不免", "免不了", "无一例外",
 )
-"""Words that contain a negating character but do not negate (不同 is "different", 无穷 "infinite")."""
+"""Words that contain a negating character but do not negate (不同 is "different", 无穷 "infinite", 不可避免
+"inevitably", which the glossary reads 不可防止)."""
 _NEGATION_EN = re.compile(
     r"(?<![a-z])(?:not|no|cannot|never|without|neither|nor|none|rather than|instead of|fail|fails|failed|lacks?"
     r"|lacking|hardly|unable)(?![a-z])|n't"
@@ -283,7 +285,7 @@ def negated_opposite(point: str, text: str) -> bool:
 
 DIRECTIONS = (
     frozenset(("增加", "越大", "过大", "太大", "更快", "最大化")),
-    frozenset(("减少", "越小", "过小", "太小", "更慢", "最小化", "计算量小")),
+    frozenset(("减少", "越小", "过小", "太小", "更慢", "最小化")),
     frozenset(("易于",)), frozenset(("难以",)), frozenset(("启用",)), frozenset(("关闭",)), frozenset(("相反方向", "负梯度方向")),
 )
 """Words of :data:`OPPOSITES` that say which way something goes (not which of two things it is about), in groups
@@ -316,7 +318,7 @@ def decisive_words(point: str) -> tuple[str, ...]:
     return tuple(mine for mine, theirs in _DIRECTION_PAIRS if mine in point and theirs not in point.replace(mine, ""))
 
 
-def left_context(text: str, start: int, tokens: int = 4) -> int:
+def left_context(text: str, start: int, tokens: int = 5) -> int:
     """The index ``tokens`` CJK characters or Latin words before ``start`` (where a negation of a span begins)."""
     position, counted = start, 0
     while position > 0 and counted < tokens:
