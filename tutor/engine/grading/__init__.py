@@ -13,6 +13,7 @@ accepted alternatives in the deck, separated by " | " ("不含参数 | 没有参
 learner's imported note, say) is graded against points taken from its reference answer.
 """
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -409,15 +410,32 @@ def _share(wanted: frozenset[str], found: list[str]) -> float:
 
 
 def _span(canon: str, found_units: list[str]) -> tuple[int, int] | None:
-    """The stretch of ``canon`` from the first to the last of ``found_units`` (bigrams and words when any)."""
-    words = [unit.lstrip(TERM_MARK) for unit in found_units]
-    strong = [word for word in words if len(word) > 1] or words
-    starts = [canon.find(word) for word in strong]
-    ends = [canon.find(word) + len(word) for word in words if canon.find(word) >= 0]
-    starts = [start for start in starts if start >= 0]
-    if not starts:
+    """The stretch of ``canon`` that holds ``found_units`` (bigrams and words when any), each word taken where the
+    words stand closest together: a word said earlier in a long clause (特征 of "不相关的特征…提取低维特征") is not
+    where the point is made."""
+    words = [word for word in (unit.lstrip(TERM_MARK) for unit in found_units) if word in canon]
+    if not words:
         return None
+    strong = [word for word in words if len(word) > 1] or words
+    places = {word: [match.start() for match in re.finditer(re.escape(word), canon)] for word in words}
+
+    def nearest(word: str, anchor: int) -> int:
+        positions = places[word]
+        index = bisect.bisect_left(positions, anchor)
+        return min(positions[max(0, index - 1) : index + 1], key=lambda position: abs(position - anchor))
+
+    # Anchored on the rarest word's places (a few in any real clause; capped for a pasted flood of text).
+    rarest = min(strong, key=lambda word: len(places[word]))
+    anchor = min(
+        places[rarest][:_SPAN_ANCHORS], key=lambda anchor: sum(abs(nearest(word, anchor) - anchor) for word in strong)
+    )
+    starts = [nearest(word, anchor) for word in strong]
+    ends = [nearest(word, anchor) + len(word) for word in words]
     return min(starts), max(ends)
+
+
+_SPAN_ANCHORS = 64
+"""Places of a word tried as the point's centre in one clause."""
 
 
 @dataclass(frozen=True)
@@ -444,9 +462,7 @@ def _scope(form: _Form, member: _Member) -> str:
         return ""
     start, end = span
     after = _AFTER_NEGATION.match(member.canon, end) or (form.naming and _PREDICATE_NEGATION.match(member.canon, end))
-    before = _LIST_BEFORE.search(member.canon, 0, start)
-    if before:
-        start = before.start()  # "并不是来自进化论和控制论": the negation before the list reaches 控制论 too
+    start = _list_start(member.canon, start)  # "并不是来自进化论和控制论": the negation reaches 控制论 too
     end = after.end() if after else end
     if 0 < end < len(member.canon) and member.canon[end - 1] in NEGATIONS_CJK:
         end += 1  # a 不 cut from 不断 or 不同 would read as a negation: the word is taken whole
@@ -461,18 +477,28 @@ def _removed(form: _Form, scope: str) -> int:
     return int(any(_REMOVED.search(scope, 0, scope.find(unit[1:])) for unit in form.units if unit[1:] in scope))
 
 
-_LIST_BEFORE = re.compile(r"(?:[^，,。；;和与及、或\s][^，,。；;和与及、或]{0,11}?\s*(?:和|与|及|以及|、|或)\s*)+$")
-"""The items of a list before the point's words ("进化论和" before 控制论)."""
+_SEPARATOR_BEFORE = re.compile(r"(?:和|与|及|、|或)\s*$")
+_ITEM_BEFORE = re.compile(r"[^，,。；;和与及、或\s][^，,。；;和与及、或]{0,11}$")
+
+
+def _list_start(canon: str, start: int) -> int:
+    """Where the list whose last item starts at ``start`` begins ("进化论和" before 控制论), else ``start``."""
+    while (separator := _SEPARATOR_BEFORE.search(canon, max(0, start - 8), start)) and (
+        item := _ITEM_BEFORE.search(canon, max(0, separator.start() - 12), separator.start())
+    ):
+        start = item.start()
+    return start
 _AFTER_NEGATION = re.compile(
     r"[^，,。；;]{0,6}?(?:无关|没有?关系|不对|不成立|不正确|是错的|错了|不存在|没有?使?用|没有?(?:帮助|作用|效果|用处)|无效"
     r"|不起作用|无助于|不管用)"
 )
 """A negation said after the point's words: "池化跟扩大感受野没关系" (没关系 reads 无关), "Dropout 对过拟合没有帮助"."""
 _PREDICATE_NEGATION = re.compile(
-    r"(?:\s*(?:和|与|及|以及|、|或|/|and|or)\s*[^，,。；;和与及、]{1,12}?)*?\s*(?:都|也|均|全|并|根本|完全)?\s*"
-    r"(?:不|没|无法|并非|(?:does|do|is|are|can|will|did)?\s*(?:n't|not)(?![a-z])|never|cannot)"
+    r"\s{0,3}(?:不|没|无法|并非|(?:(?:does|do|is|are|can|will|did)\s{0,3})?(?:n't|not)(?![a-z])|never|cannot)"
+    r"|[^，,。；;]{1,24}?(?:都|也|均|全|并)\s{0,3}(?:不|没|无法)"
 )
-"""What is said of named things, negated right after them: "Dropout 和提前终止都不能缓解过拟合", "dropout doesn't help"."""
+"""What is said of named things, negated right after them ("dropout doesn't help") or after the rest of their list
+("Dropout 和提前终止都不能缓解过拟合")."""
 _REMOVAL = re.compile(r"丢弃|舍弃|抛弃|取消|省去|省掉")
 _REMOVED = re.compile(rf"(?:{_REMOVAL.pattern})\s*(?:掉|了)?\s*$")
 """A removal verb right before a named thing (去掉, remove and drop read 丢弃)."""

@@ -318,7 +318,7 @@ def decisive_words(point: str) -> tuple[str, ...]:
     return tuple(mine for mine, theirs in _DIRECTION_PAIRS if mine in point and theirs not in point.replace(mine, ""))
 
 
-def left_context(text: str, start: int, tokens: int = 5) -> int:
+def left_context(text: str, start: int, tokens: int = 8) -> int:
     """The index ``tokens`` CJK characters or Latin words before ``start`` (where a negation of a span begins)."""
     position, counted = start, 0
     while position > 0 and counted < tokens:
