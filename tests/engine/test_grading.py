@@ -167,6 +167,13 @@ def test_a_point_negated_in_one_clause_of_two_is_negated(cards):
     assert not result(grade, "逆向过程去噪").made
 
 
+def test_a_clause_without_a_subject_goes_on_with_the_one_before_it(cards):
+    # c001-5.1 compares static and dynamic graphs: easy deployment is said of the dynamic graph here.
+    grade = grade_answer(cards["c001-5.1"], "动态图很灵活，部署方便")
+    assert result(grade, "静态图部署方便").reason == Miss.CONTRADICTED
+    assert result(grade_answer(cards["c001-5.1"], "静态图性能好，部署方便"), "静态图部署方便").made
+
+
 def test_a_point_that_names_a_removal_is_made_by_the_removal(cards):
     # c004-q32's point "丢弃decoder" holds the removal verb itself: saying it makes the point.
     assert result(grade_answer(cards["c004-q32"], "训练完成后去掉 decoder，用 bottleneck 的输出当特征"), "丢弃decoder").made

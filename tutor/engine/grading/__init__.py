@@ -193,6 +193,9 @@ class _Member:
     context: str
     units: frozenset[str]
     quantities: tuple[Quantity, ...]
+    before: tuple[str, ...] = ()
+    """The clauses before it in its sentence (canonical), nearest first: a clause that names no subject goes on
+    with theirs."""
 
 
 @dataclass(frozen=True)
@@ -322,7 +325,11 @@ def _only_terms(canon: str) -> bool:
 
 def _windows(clauses: tuple[Clause, ...]) -> list[_Window]:
     members = [
-        _Member(c.text, c.canon, c.context, units(c.canon) | units(c.context), read_quantities(c.text)) for c in clauses
+        _Member(
+            c.text, c.canon, c.context, units(c.canon) | units(c.context), read_quantities(c.text),
+            tuple(b.canon for b in reversed(clauses[:index]) if b.sentence == c.sentence),
+        )
+        for index, c in enumerate(clauses)
     ]
     windows = []
     for index, member in enumerate(members):
@@ -424,14 +431,12 @@ def _span(canon: str, found_units: list[str]) -> tuple[int, int] | None:
         index = bisect.bisect_left(positions, anchor)
         return min(positions[max(0, index - 1) : index + 1], key=lambda position: abs(position - anchor))
 
-    # Anchored on the rarest word's places (a few in any real clause; capped for a pasted flood of text).
-    rarest = min(strong, key=lambda word: len(places[word]))
-    anchor = min(
-        places[rarest][:_SPAN_ANCHORS], key=lambda anchor: sum(abs(nearest(word, anchor) - anchor) for word in strong)
-    )
-    starts = [nearest(word, anchor) for word in strong]
-    ends = [nearest(word, anchor) + len(word) for word in words]
-    return min(starts), max(ends)
+    def stretch(anchor: int) -> tuple[int, int]:
+        return min(nearest(word, anchor) for word in strong), max(nearest(word, anchor) + len(word) for word in words)
+
+    # The narrowest stretch around any place of a word (a few in any real clause; capped for a flood of text).
+    anchors = [position for word in strong for position in places[word][:_SPAN_ANCHORS]]
+    return min(map(stretch, anchors), key=lambda bounds: bounds[1] - bounds[0])
 
 
 _SPAN_ANCHORS = 64
@@ -520,11 +525,27 @@ def _as_term(name: str) -> str:
 def _other_subject(form: _Form, member: _Member) -> str | None:
     """The question's other subject that one clause names instead of the point's ("动态图 ≠ 静态图"), else None."""
     said = member.canon + " " + member.context
-    if form.subjects and not any(subject in said for subject in form.subjects):
+    if form.subjects and not any(_names(said, subject) for subject in form.subjects):
+        # A clause that names no subject goes on with the subject the nearest clause before it opens with
+        # ("TensorFlow 才是动态图，在学术界最流行" says TensorFlow is popular).
+        if not any(term in said for term in form.others):
+            said = _topic(member.before, form.subjects | form.others)
         other = next((term for term in form.others if term in said), None)
         if other:
             return f"{_as_term(other)} ≠ {'/'.join(sorted(map(_as_term, form.subjects)))}"
     return None
+
+
+def _names(said: str, subject: str) -> bool:
+    """True when ``said`` names ``subject``, also by its stem (激活 for 激活值, 空泡 for 空泡率)."""
+    return subject in said or (len(subject) >= 3 and is_cjk(subject[-1]) and subject[:-1] in said)
+
+
+def _topic(before: tuple[str, ...], subjects: frozenset[str]) -> str:
+    """The one of ``subjects`` that the nearest clause naming any of them opens with, or "" (also when that clause
+    names one further on: then it is no topic)."""
+    clause = next((clause for clause in before if any(subject in clause for subject in subjects)), "")
+    return next((subject for subject in subjects if clause.lstrip().startswith(subject)), "")
 
 
 def _contradiction(form: _Form, member: _Member) -> str | None:
