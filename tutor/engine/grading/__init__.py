@@ -663,15 +663,21 @@ def _judge(form: _Form, window: _Window, asked: frozenset[str], siblings: tuple[
         # Every term of the point is there, its other words said another way ("一层层乘下去"), and none of its
         # terms is the question's (全连接层 in the question holds 连接 of "两两相连").
         words_ok = True
-    if any(_name(unit) and not _found(unit, window_units) for unit in form.new):
+    names = [unit for unit in form.new if _name(unit)]
+    if names and not any(_found(unit, window_units) for unit in names):
         # A name the question does not give (Softmax, GELU, all_gather) is what the point says: another name in its
-        # place ("自注意力里用 ReLU") is another claim, and a learner writes names as they are, in any language.
+        # place ("自注意力里用 ReLU") is another claim, and a learner writes names as they are, in any language. Of a
+        # point that names several ("Sigmoid和Tanh梯度消失"), one may be said at a time.
         words_ok = False
     if not form.new and not form.new_quantities:
         # Every word of the point is in the question: the clause must add words of its own.
         words_ok = words_ok and len(window.units - asked) >= 2
     if not words_ok:
         rank = 1 if coverage >= HIT_COVERAGE and form.units else 0
+        other = rank and next(filter(None, (_other_subject(form, member) for member in window.members)), None)
+        if other:
+            # The point's words are said of the question's other subject ("静态图…，易于调试" for 动态图易于调试).
+            return _Verdict(False, coverage, Miss.CONTRADICTED, other, window.text, 2)
         reason = Miss.QUESTION_ONLY if rank else Miss.MISSING
         credit = 0.0 if _defines_another(form, window, siblings) else _partial(form, window, found)
         return _Verdict(False, coverage, reason, "", window.text if rank else "", rank, credit)
