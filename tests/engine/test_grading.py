@@ -174,6 +174,12 @@ def test_a_clause_without_a_subject_goes_on_with_the_one_before_it(cards):
     assert result(grade_answer(cards["c001-5.1"], "静态图性能好，部署方便"), "静态图部署方便").made
 
 
+def test_an_english_verb_split_around_its_object_is_read_whole(cards):
+    # "turns dropout off" is "turns off dropout": c001-hw3-1's point "model.eval() 关闭 Dropout".
+    grade = grade_answer(cards["c001-hw3-1"], "model.eval() turns dropout off.")
+    assert result(grade, "model.eval() 关闭 Dropout").made
+
+
 def test_a_point_that_names_a_removal_is_made_by_the_removal(cards):
     # c004-q32's point "丢弃decoder" holds the removal verb itself: saying it makes the point.
     assert result(grade_answer(cards["c004-q32"], "训练完成后去掉 decoder，用 bottleneck 的输出当特征"), "丢弃decoder").made

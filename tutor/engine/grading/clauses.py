@@ -109,9 +109,21 @@ def _split_contrast(clause: str) -> list[str]:
     return [clause[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
+_PARTICLE = re.compile(
+    r"(?<![A-Za-z])(?P<verb>(?:turn|switch|pass|look|set|leave|throw|give)(?:s|es|ed|ing)?)"
+    r"\s(?P<object>(?:the\s|its\s|their\s|a\s)?[A-Za-z][\w-]{0,30}(?:\s(?:layers?|units?|terms?))?)"
+    r"\s(?P<particle>on|off|in|up|out|away)"
+    r"(?=\s?(?:$|[.,;:!?)\]，。；：]|(?:and|or|when|while|during|in|at|by|for|to|so|but|because|with|after|before|if)"
+    r"(?![A-Za-z])))",
+    re.IGNORECASE,
+)
+"""An English phrasal verb split around its object ("turns dropout off"), read as written whole ("turns off
+dropout") so that the glossary knows it."""
+
+
 def canonical(text: str) -> str:
     """``text`` read through the glossary, its CJK runs joined across spaces and English function words."""
-    canon = load_glossary().canonical(_MARKUP.sub("", text))
+    canon = load_glossary().canonical(_PARTICLE.sub(r"\g<verb> \g<particle> \g<object>", _MARKUP.sub("", text)))
     canon = " ".join(word for word in canon.split(" ") if word.strip(".,;:()") not in STOP_WORDS)
     return _RUN_GAP.sub("", canon)
 
