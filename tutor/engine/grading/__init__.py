@@ -6,7 +6,11 @@ A key point is made by one clause of the answer (or two adjacent clauses of one 
   read every synonym, English name and abbreviation as its term (降采样 = downsampling = 下采样);
 - holds enough of the words the question does not already contain: typing the question back makes nothing;
 - holds the point's numbers, as an examiner reads them (:mod:`tutor.engine.grading.numbers`);
-- neither negates the point (不, 没有, 无法, not, cannot …) nor says its opposite (增大/减小, 静态/动态 …).
+- holds the names the point gives (Softmax, GELU): another name in their place is another claim;
+- neither negates the point (不, 没有, 无法, not, cannot …; for a point that only names things, also "都不能…",
+  "没有帮助" after them or "去掉" before them) nor says its opposite (增大/减小, 静态/动态 …);
+- speaks of the point's subject: not of the question's other subject, also when that subject was named by the
+  clause before it ("动态图很灵活，部署方便"), and not of another one in the point's place ("节点是数据流" for 边是数据流).
 
 Each point's result says which words of the answer made it, or why it was missed. A key point may list
 accepted alternatives in the deck, separated by " | " ("不含参数 | 没有参数"). A card without key points (a
@@ -38,7 +42,7 @@ from tutor.engine.grading.clauses import (
 from tutor.engine.grading.numbers import Quantity, read_quantities
 from tutor.questions.card import Card
 from tutor.questions.glossary import load_glossary
-from tutor.questions.text import is_cjk, normalize
+from tutor.questions.text import is_cjk
 from tutor.vocabulary import rating_for_score
 
 HIT_COVERAGE = 0.55
@@ -484,6 +488,7 @@ def _removed(form: _Form, scope: str) -> int:
 
 _SEPARATOR_BEFORE = re.compile(r"(?:和|与|及|、|或)\s*$")
 _ITEM_BEFORE = re.compile(r"[^，,。；;和与及、或\s][^，,。；;和与及、或]{0,11}$")
+"""A list's separator, and the item before it, each read back from where the next item starts."""
 
 
 def _list_start(canon: str, start: int) -> int:
@@ -493,6 +498,8 @@ def _list_start(canon: str, start: int) -> int:
     ):
         start = item.start()
     return start
+
+
 _AFTER_NEGATION = re.compile(
     r"[^，,。；;]{0,6}?(?:无关|没有?关系|不对|不成立|不正确|是错的|错了|不存在|没有?使?用|没有?(?:帮助|作用|效果|用处)|无效"
     r"|不起作用|无助于|不管用)"
