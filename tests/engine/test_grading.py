@@ -180,6 +180,12 @@ def test_an_english_verb_split_around_its_object_is_read_whole(cards):
     assert result(grade, "model.eval() 关闭 Dropout").made
 
 
+def test_a_verb_that_cannot_reach_its_result_negates_the_point(cards):
+    # 学不会 is "cannot learn": c004-q2's point 学会正确决策.
+    grade = grade_answer(cards["c004-q2"], "模型也学不会在这些情况下做出正确决策")
+    assert result(grade, "学会正确决策").reason == Miss.NEGATED
+
+
 def test_a_point_that_names_a_removal_is_made_by_the_removal(cards):
     # c004-q32's point "丢弃decoder" holds the removal verb itself: saying it makes the point.
     assert result(grade_answer(cards["c004-q32"], "训练完成后去掉 decoder，用 bottleneck 的输出当特征"), "丢弃decoder").made

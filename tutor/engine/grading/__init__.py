@@ -436,7 +436,8 @@ def _span(canon: str, found_units: list[str]) -> tuple[int, int] | None:
         return min(positions[max(0, index - 1) : index + 1], key=lambda position: abs(position - anchor))
 
     def stretch(anchor: int) -> tuple[int, int]:
-        return min(nearest(word, anchor) for word in strong), max(nearest(word, anchor) + len(word) for word in words)
+        # Characters too, taken near the anchor: the 学 of "学不会…做出正确决策" is where 学会正确决策 begins.
+        return min(nearest(word, anchor) for word in words), max(nearest(word, anchor) + len(word) for word in words)
 
     # The narrowest stretch around any place of a word (a few in any real clause; capped for a flood of text).
     anchors = [position for word in strong for position in places[word][:_SPAN_ANCHORS]]
