@@ -71,6 +71,13 @@ def test_a_form_naming_two_terms_is_refused_with_its_line(tmp_path):
         read_glossary(path)
 
 
+def test_a_term_on_two_lines_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "glossary.tsv"
+    path.write_text("term\tsynonyms\tenglish\tabbreviations\n降维\t\treduce dimension\n降维\t降低维度\t\n", encoding="utf-8")
+    with pytest.raises(DeckError, match=re.escape(f"{path}:3:")):
+        read_glossary(path)
+
+
 def test_a_malformed_line_is_refused_with_its_line(tmp_path):
     path = tmp_path / "glossary.tsv"
     path.write_text("term\tsynonyms\tenglish\tabbreviations\n池化\ta\tb\tc\td\n", encoding="utf-8")

@@ -144,10 +144,12 @@ def read_glossary(path: Path) -> Glossary:
     """Read a glossary file.
 
     Raises:
-        DeckError: a line is malformed or a form names two different terms (the message starts with file:line).
+        DeckError: a line is malformed, a term has two lines or a form names two different terms (the message
+            starts with file:line).
     """
     entries: list[Entry] = []
     owners: dict[str, tuple[str, int]] = {}
+    lines_of: dict[str, int] = {}
     lines = path.read_text(encoding="utf-8").splitlines()
     header_seen = False
     for number, line in enumerate(lines, start=1):
@@ -162,6 +164,9 @@ def read_glossary(path: Path) -> Glossary:
             raise DeckError(f"{path}:{number}: a glossary line is: term, synonyms, English, abbreviations (tabs)")
         columns += [""] * (4 - len(columns))
         entry = Entry(columns[0].strip(), _split(columns[1]), _split(columns[2]), _split(columns[3]))
+        if entry.term in lines_of:
+            raise DeckError(f"{path}:{number}: {entry.term!r} already has a line (line {lines_of[entry.term]})")
+        lines_of[entry.term] = number
         for form in entry.forms:
             key = normalize(form)
             if key in owners and owners[key][0] != entry.term:
