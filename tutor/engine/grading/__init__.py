@@ -186,6 +186,8 @@ class _Form:
     naming: bool = False
     """True for a point that only names things ("Dropout", "提前终止", "数理逻辑"): what the clause says of them
     decides whether it is made."""
+    role_subject: str | None = None
+    """For a point that says what its subject is or does ("边是数据流"): that subject (边)."""
 
 
 @dataclass(frozen=True)
@@ -310,7 +312,8 @@ def _forms(point: str, question: str) -> tuple[_Form, ...]:
         defined, definition = _definition(canon)
         forms.append(
             _Form(canon, point_units, point_units - asked, quantities, new_quantities, negations(canon) % 2,
-                  subjects, others, defined, definition, naming=_only_terms(canon) and not quantities)
+                  subjects, others, defined, definition, naming=_only_terms(canon) and not quantities,
+                  role_subject=_role_subject(canon))
         )
     return tuple(forms)
 
@@ -392,7 +395,7 @@ def _other_role_subject(form: _Form, window: _Window) -> str | None:
     subjects = [_role_subject(member.canon) for member in window.members]
     if len(subjects) > 1 and all(subjects) and len(set(subjects)) == len(subjects):
         return f"{subjects[1]} ≠ {subjects[0]}"
-    mine = _role_subject(form.canon)
+    mine = form.role_subject
     said = " ".join(member.canon for member in window.members)
     if mine and mine not in said and subjects[0] and subjects[0] not in form.canon:
         return f"{subjects[0]} ≠ {mine}"
