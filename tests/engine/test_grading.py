@@ -186,6 +186,12 @@ def test_a_verb_that_cannot_reach_its_result_negates_the_point(cards):
     assert result(grade, "学会正确决策").reason == Miss.NEGATED
 
 
+def test_a_negation_about_the_other_subject_does_not_negate_the_next_clause(cards):
+    # c000-hw-2.2 compares linear regression and the perceptron: the first clause's 不是 is about 线性回归.
+    grade = grade_answer(cards["c000-hw-2.2"], "线性回归不是用来解决回归问题的，感知机做二分类")
+    assert result(grade, "感知机用于二分类").reason != Miss.NEGATED
+
+
 def test_a_point_that_names_a_removal_is_made_by_the_removal(cards):
     # c004-q32's point "丢弃decoder" holds the removal verb itself: saying it makes the point.
     assert result(grade_answer(cards["c004-q32"], "训练完成后去掉 decoder，用 bottleneck 的输出当特征"), "丢弃decoder").made

@@ -652,6 +652,10 @@ def _swapped(form: _Form, window: _Window, siblings: tuple[_Form, ...]) -> str |
 
 
 def _judge(form: _Form, window: _Window, asked: frozenset[str], siblings: tuple[_Form, ...] = ()) -> _Verdict:
+    if len(window.members) > 1 and any(_other_subject(form, member) for member in window.members):
+        # One clause is about the question's other subject ("线性回归不是用来解决回归问题的，感知机做二分类"): the two
+        # do not make a point together, and that clause's negation is not this point's. Each is judged alone.
+        return _Verdict(False, 0.0, Miss.MISSING, "", "", 0)
     window_units = window.units
     said = " ".join(f"{member.canon} {member.context}" for member in window.members)
     opposite = opposed(form.canon, said)
