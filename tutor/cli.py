@@ -298,7 +298,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
     rows = []
     for result in grade.points:
         if result.made:
-            rows.append(("✓", result.point, result.evidence))
+            rows.append(("✓", result.label, result.evidence))
         else:
             why = result.reason or ""
             if result.reason == "negated" and result.evidence:
@@ -307,7 +307,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
                 why += f": {result.detail}"
                 if result.evidence and result.reason != "missing":
                     why += f" ({result.evidence})"
-            rows.append(("✗", result.point, why))
+            rows.append(("✗", result.label, why))
     title = f"{card.id}: score {100 * grade.score:.0f}% → {grade.rating}"
     _console().print(_table(title, columns, rows))
     return ExitCode.OK

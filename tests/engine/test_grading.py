@@ -378,6 +378,13 @@ def test_a_deck_may_accept_alternatives_for_a_point(cards):
     assert result(grade_answer(card, "小批量梯度有随机性"), "小批量梯度有随机性").made
 
 
+def test_a_point_is_shown_by_its_main_wording_with_its_alternatives_apart(cards):
+    grade = grade_answer(cards["c002-1"], "SGD 每一步的移动方向有随机性")
+    point = next(p for p in grade.to_dict()["points"] if p["point"] == "小批量梯度有随机性")
+    assert point["alternatives"] == ["移动方向有随机性"]
+    assert "小批量梯度有随机性" in grade.hits
+
+
 def test_an_off_topic_answer_scores_zero(cards):
     grade = grade_answer(cards[POOLING], "先把鸡蛋打散，加入少许盐，再用中火翻炒至凝固即可出锅。")
     assert grade.score == 0.0

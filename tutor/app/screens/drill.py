@@ -30,7 +30,7 @@ def grade_summary(grade) -> Group:
     score.append(f"   → rated {grade.rating} if you apply it to the schedule", style="dim")
     lines = [score]
     for result in grade.points:
-        point = terminal_text(result.point)
+        point = terminal_text(result.label)
         if result.made:
             line = Text("✓ ", style="green").append(point, style="green")
             line.append(f"  ← “{terminal_text(result.evidence)}”", style="dim")

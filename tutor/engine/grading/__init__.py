@@ -103,10 +103,21 @@ class PointResult:
         """True when the answer makes the point."""
         return self.made
 
+    @property
+    def label(self) -> str:
+        """The point as the learner reads it: its main wording, without the alternatives the deck accepts."""
+        return self.point.split(ALTERNATIVE_SEPARATOR)[0]
+
+    @property
+    def alternatives(self) -> tuple[str, ...]:
+        """The other wordings the deck accepts for the point."""
+        return tuple(self.point.split(ALTERNATIVE_SEPARATOR)[1:])
+
     def to_dict(self) -> dict[str, Any]:
         """Return the result as plain data."""
         return {
-            "point": self.point,
+            "point": self.label,
+            "alternatives": list(self.alternatives),
             "coverage": self.coverage,
             "hit": self.made,
             "made": self.made,
@@ -135,12 +146,12 @@ class Grade:
     @property
     def hits(self) -> tuple[str, ...]:
         """Key points the answer made."""
-        return tuple(result.point for result in self.points if result.made)
+        return tuple(result.label for result in self.points if result.made)
 
     @property
     def missed(self) -> tuple[str, ...]:
         """Key points the answer missed."""
-        return tuple(result.point for result in self.points if not result.made)
+        return tuple(result.label for result in self.points if not result.made)
 
     @property
     def rating(self) -> str:
