@@ -307,6 +307,8 @@ def _cmd_grade(args: argparse.Namespace) -> int:
                 why += f": {result.detail}"
                 if result.evidence and result.reason != "missing":
                     why += f" ({result.evidence})"
+            if result.earned < 0:
+                why += f" [{result.earned:+g} point: a wrong claim]"
             rows.append(("✗", result.label, why))
     title = f"{card.id}: score {100 * grade.score:.0f}% → {grade.rating}"
     _console().print(_table(title, columns, rows))

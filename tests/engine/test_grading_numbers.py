@@ -121,7 +121,7 @@ def cards():
 
 
 def point(grade, text):
-    return next(r for r in grade.points if r.point == text)
+    return next(r for r in grade.points if r.label == text)
 
 
 @pytest.mark.parametrize("answer", ["可训练参数量约 6 万个", "大约 60,000 个参数", "参数量约 6×10⁴", "约 60k"])

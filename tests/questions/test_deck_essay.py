@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tutor.questions.card import point_wordings
 from tutor.questions.deck import load_deck
 
 DECK = Path(__file__).resolve().parents[2] / "content" / "003-ai-compute-modes.yaml"
@@ -78,7 +79,8 @@ def test_ids_are_descriptive_and_unique(deck):
 def test_every_card_has_three_to_six_key_points(deck):
     for card in deck.cards:
         assert 3 <= len(card.key_points) <= 6, card.id
-        assert all(point.strip() and len(point) <= 30 for point in card.key_points), card.id
+        wordings = [wording for point in card.key_points for wording in point_wordings(point)]
+        assert all(wording.strip() and len(wording) <= (50 if wording.isascii() else 30) for wording in wordings), card.id
 
 
 def test_every_card_has_known_tags(deck):

@@ -57,6 +57,15 @@ class Erratum:
         return cls(claim=str(data["claim"]), correction=str(data["correction"]), check=str(data["check"]))
 
 
+KEY_POINT_ALTERNATIVES = " | "
+"""Separates a key point's main wording from the other wordings the deck accepts ("不含参数 | 没有参数")."""
+
+
+def point_wordings(point: str) -> tuple[str, ...]:
+    """The wordings of a key point: its main one first, then the alternatives the deck accepts for it."""
+    return tuple(point.split(KEY_POINT_ALTERNATIVES))
+
+
 @dataclass(frozen=True)
 class Card:
     """One question of a deck."""
@@ -74,11 +83,17 @@ class Card:
     tags: tuple[str, ...] = ()
     """Topics such as optimization, cnn, rnn, distributed."""
     key_points: tuple[str, ...] = ()
-    """Short phrases a good answer must contain; drills grade with them."""
+    """Short phrases a good answer must contain; drills grade with them. Each may list the other wordings it
+    accepts (see :func:`point_wordings`)."""
     demos: tuple[DemoLink, ...] = ()
     """Live demos that show the card's idea."""
     errata: tuple[Erratum, ...] = ()
     """Corrections of mistakes in the source text."""
+
+    @property
+    def key_point_labels(self) -> tuple[str, ...]:
+        """The key points as the learner reads them: each by its main wording."""
+        return tuple(point_wordings(point)[0] for point in self.key_points)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the card as plain data (the JSON of ``tutor list`` and ``show``)."""

@@ -365,7 +365,7 @@ def card_renderable(card: Card, *, show_answer: bool = True):
         if card.errata:
             parts.append(Panel(markdown_renderable(errata_markdown(card)), title=ERRATA_TITLE, border_style="yellow"))
         if card.key_points:
-            parts.append(plain("要点：" + " · ".join(card.key_points), "cyan"))
+            parts.append(plain("要点：" + " · ".join(card.key_point_labels), "cyan"))
     footer = []
     if card.tags:
         footer.append("tags: " + ", ".join(card.tags))

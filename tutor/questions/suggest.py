@@ -8,7 +8,8 @@ terms of about its length by edit distance; the nearest win, the commoner first.
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from tutor.questions.card import Card
+from tutor.questions.card import Card, point_wordings
+from tutor.questions.search import answer_text
 from tutor.questions.text import normalize, tokens
 
 
@@ -16,8 +17,10 @@ def vocabulary(cards: Iterable[Card]) -> Counter:
     """Return each searchable term of ``cards`` with the number of cards it occurs in."""
     counts: Counter = Counter()
     for card in cards:
-        terms = {term for term in tokens(f"{card.question} {card.answer}") if len(term) >= 2}
-        terms.update(normalize(phrase).strip() for phrase in (*card.key_points, *card.tags))
+        # What search indexes: the answer field holds the key points (their alternatives too) and tags.
+        terms = {term for term in tokens(f"{card.question} {answer_text(card)}") if len(term) >= 2}
+        wordings = (wording for point in card.key_points for wording in point_wordings(point))
+        terms.update(normalize(phrase).strip() for phrase in (*wordings, *card.tags))
         terms.discard("")
         counts.update(terms)
     return counts
@@ -32,9 +35,10 @@ def indexed_vocabulary(terms: Mapping[str, int], phrases: Mapping[str, int]) -> 
     """
     counts = Counter(terms)
     for phrase, count in phrases.items():
-        key = normalize(phrase).strip()
-        if key:
-            counts[key] += count
+        for wording in point_wordings(phrase):
+            key = normalize(wording).strip()
+            if key:
+                counts[key] += count
     return counts
 
 

@@ -42,6 +42,8 @@ def grade_summary(grade) -> Group:
                 line.append(f": {terminal_text(result.detail)}", style="yellow")
             if result.evidence and result.reason != "missing":
                 line.append(f"  ← “{terminal_text(result.evidence)}”", style="dim")
+            if result.earned < 0:
+                line.append(f"  {result.earned:+g} point: a wrong claim", style="bold red")
         lines.append(line)
     if grade.derived_points:
         lines.append(Text("(this card has no key points: they were taken from the reference answer)", style="dim"))

@@ -57,7 +57,7 @@ class CardView(VerticalScroll):
         errata.show(errata_text(card))
         errata.set_class(not card.errata, "empty")
         points = self.query_one(".card-points", Static)
-        key_points = "要点 key points: " + " · ".join(card.key_points) if card.key_points else ""
+        key_points = "要点 key points: " + " · ".join(card.key_point_labels) if card.key_points else ""
         points.update(Text(terminal_text(key_points)))
         points.set_class(not card.key_points, "empty")
         demos = self.query_one(".card-demos", Static)

@@ -35,12 +35,13 @@ from tutor.engine.grading.clauses import (
     negated_opposite,
     negations,
     opposed,
+    read_negated_opposites,
     says_direction,
     split_clauses,
     units,
 )
 from tutor.engine.grading.numbers import Quantity, read_quantities
-from tutor.questions.card import Card
+from tutor.questions.card import Card, point_wordings
 from tutor.questions.glossary import load_glossary
 from tutor.questions.text import is_cjk
 from tutor.vocabulary import rating_for_score
@@ -57,8 +58,15 @@ PARTIAL_FLOOR = 0.4
 """Share of a point's new words a clause must hold for partial credit when it does not make the point."""
 PARTIAL_MOST = 0.5
 """The most credit a point the answer only half makes can earn (an examiner's half mark)."""
-ALTERNATIVE_SEPARATOR = " | "
-"""Separates a key point from the alternatives the deck accepts for it."""
+
+
+WRONG_CLAIM_COST = 1.0
+"""Credit a point that the answer negates or contradicts takes from the points it makes (an examiner's deduction
+for a false statement: "池化会缩小感受野" is worse than saying nothing of the receptive field)."""
+
+
+WRONG_CLAIM_COVERAGE = 1.0
+"""Share of a point's words a clause that negates or contradicts it must hold to cost credit: all of them."""
 
 
 class Miss:
@@ -89,11 +97,12 @@ class PointResult:
     """What the reason refers to: the negating or opposite words, the wrong numbers."""
     credit: float | None = None
     """The point's share of the score: 1 when made, partial credit when the closest clause holds part of its
-    new words without negating or contradicting them, else 0 (None: decided by ``made``)."""
+    new words without negating or contradicting them, minus :data:`WRONG_CLAIM_COST` when a clause that holds all
+    its words negates or contradicts it, else 0 (None: decided by ``made``)."""
 
     @property
     def earned(self) -> float:
-        """The credit the point earns, 0 to 1."""
+        """The credit the point earns, -1 to 1."""
         if self.credit is not None:
             return self.credit
         return 1.0 if self.made else 0.0
@@ -106,12 +115,12 @@ class PointResult:
     @property
     def label(self) -> str:
         """The point as the learner reads it: its main wording, without the alternatives the deck accepts."""
-        return self.point.split(ALTERNATIVE_SEPARATOR)[0]
+        return point_wordings(self.point)[0]
 
     @property
     def alternatives(self) -> tuple[str, ...]:
         """The other wordings the deck accepts for the point."""
-        return tuple(self.point.split(ALTERNATIVE_SEPARATOR)[1:])
+        return point_wordings(self.point)[1:]
 
     def to_dict(self) -> dict[str, Any]:
         """Return the result as plain data."""
@@ -135,7 +144,8 @@ class Grade:
     card_id: str
     """The card answered."""
     score: float
-    """Mean credit of the key points, 0 to 1: each point made counts 1, a point half made partial credit."""
+    """Mean credit of the key points, 0 to 1: each point made counts 1, a point half made partial credit, a point
+    stated wrongly takes one away (the score stays at 0 or above)."""
     points: tuple[PointResult, ...]
     """Each key point with how it fared."""
     reference: str
@@ -301,7 +311,7 @@ def _siblings(a: str, b: str) -> bool:
 def _forms(point: str, question: str) -> tuple[_Form, ...]:
     asked, asked_terms, asked_quantities, listed = _question(question)
     forms = []
-    for alternative in point.split(ALTERNATIVE_SEPARATOR):
+    for alternative in point_wordings(point):
         canon = canonical(alternative)
         point_units = units(canon, point=True)
         terms = frozenset(entry.term.lower() for entry in load_glossary().terms_in(canon))
@@ -326,7 +336,19 @@ def _forms(point: str, question: str) -> tuple[_Form, ...]:
                   subjects, others, defined, definition, naming=_only_terms(canon) and not quantities,
                   role_subject=_role_subject(canon))
         )
-    return tuple(forms)
+    return tuple(_as_main(form, forms[0]) for form in forms)
+
+
+def _as_main(form: _Form, main: _Form) -> _Form:
+    """An alternative wording of a point is about what its main wording is about: "按层切分到多卡" for
+    "流水线并行把不同层放到不同设备" is said of 流水线并行, not of 张量并行."""
+    if form is main:
+        return form
+    if main.subjects and not form.subjects:
+        form = replace(form, subjects=main.subjects, others=main.others)
+    if main.defined and not form.defined:
+        form = replace(form, defined=main.defined, definition=form.units)
+    return form
 
 
 def _only_terms(canon: str) -> bool:
@@ -572,7 +594,7 @@ def _topic(before: tuple[str, ...], subjects: frozenset[str]) -> str:
 
 def _contradiction(form: _Form, member: _Member) -> str | None:
     """What in one clause says the opposite of the point, or names another subject instead of the point's."""
-    opposite = opposed(form.canon, member.canon + " " + member.context)
+    opposite = opposed(form.canon, read_negated_opposites(form.canon, member.canon + " " + member.context))
     if opposite:
         return f"{opposite[1]} ≠ {opposite[0]}"
     return _other_subject(form, member)
@@ -606,7 +628,7 @@ def _refusal(form: _Form, window: _Window) -> tuple[str, str, str] | None:
         members = tuple(
             m for i, m in enumerate(members) if found[i] - frozenset().union(*(f for j, f in enumerate(found) if j != i))
         ) or members
-    scopes = [_without_other(form, _scope(form, member)) for member in members]
+    scopes = [_without_other(form, read_negated_opposites(form.canon, _scope(form, member))) for member in members]
     counts = [negations(scope) + _removed(form, scope) for scope in scopes]
     # A positive point is negated by any of its clauses ("也没有逆向去噪的过程，不需要最小化去噪损失" is not a double
     # negation); a negative one ("池化层，没有参数") by the two together.
@@ -785,18 +807,24 @@ def _grade_point(
     asked = _question(question)[0]
     best: _Verdict | None = None
     credit = 0.0
-    for form in _subject_forms(point, question, reference):
-        for window in windows:
-            verdict = _judge(form, window, asked, siblings)
+    main, *alternatives = _subject_forms(point, question, reference)
+    for window in windows:
+        verdict = _judge(main, window, asked, siblings)
+        # A clause that negates, contradicts or misstates the point's main wording ("分布的熵越小" for 熵越大)
+        # makes none of its alternatives either ("分布更平滑").
+        others = (_judge(form, window, asked, siblings) for form in alternatives) if verdict.rank < 2 else ()
+        credit = max(credit, verdict.credit)  # half a point is judged on the main wording alone
+        for verdict in (verdict, *others):
             if verdict.made:
                 return PointResult(point, verdict.coverage, True, verdict.evidence, credit=1.0)
-            credit = max(credit, verdict.credit)
             if best is None or (verdict.rank, verdict.coverage) > (best.rank, best.coverage):
                 best = verdict
     if best is None:
         return PointResult(point, 0.0, False, "", Miss.MISSING, credit=0.0)
     if best.rank == 2:
         credit = 0.0  # a clause negates, contradicts or misstates the point: no partial credit elsewhere
+        if best.reason in (Miss.NEGATED, Miss.CONTRADICTED) and best.coverage >= WRONG_CLAIM_COVERAGE:
+            credit = -WRONG_CLAIM_COST
     return PointResult(point, best.coverage, False, best.evidence, best.reason, best.detail, credit)
 
 
@@ -846,5 +874,5 @@ def grade_answer(card: Card, text: str) -> Grade:
         )
         for point in points
     )
-    score = sum(result.earned for result in results) / len(results) if results else 0.0
+    score = max(0.0, sum(result.earned for result in results)) / len(results) if results else 0.0
     return Grade(card_id=card.id, score=score, points=results, reference=card.answer, derived_points=derived)

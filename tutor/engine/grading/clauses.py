@@ -18,9 +18,10 @@ NEGATIONS_CJK = frozenset("不没无未非勿缺")
 NOT_NEGATIONS = (
     "不同", "不断", "不仅", "不但", "不少", "不过", "不管", "不论", "无论", "不久", "无穷", "无限", "未来", "非常",
     "差不多", "不得不", "不可或缺", "除非", "并不只", "毫无疑问", "非线性", "缺点", "缺陷", "有向无环图", "不变性",
-    "不可避免", "不可防止", "不免", "免不了", "无一例外",
+    "不可避免", "不可防止", "不免", "免不了", "无一例外", "不重要", "非结构化", "非均匀", "有向无环", "无监督",
+    "不敏感", "无关的", "硬件无关", "平台无关",
 )
-"""Words that contain a negating character but do not negate (不同 is "different", 无穷 "infinite", 不可避免
+"""Words that contain a negating character but do not negate (不同 is "different", 无穷 "infinite", 不重要 "minor", 不可避免
 "inevitably", which the glossary reads 不可防止)."""
 _NEGATION_EN = re.compile(
     r"(?<![a-z])(?:not|no|cannot|never|without|neither|nor|none|rather than|instead of|fail|fails|failed|lacks?"
@@ -35,6 +36,10 @@ OPPOSITES = (
     ("相反方向", "方向"), ("负梯度方向", "梯度方向"), ("计算量小", "过大"),
     ("大于", "小于"), ("高于", "低于"), ("越强", "越弱"), ("更强", "更弱"), ("越长", "越短"), ("长期", "短期"),
     ("单进程", "多进程"), ("单机", "多机"), ("有监督", "无监督"), ("正类", "负类"), ("上界", "下界"),
+    ("越好", "越差"), ("防止", "加剧"), ("变深", "变浅"), ("深层", "浅层"), ("越来越深", "浅层"), ("越高", "越低"),
+    ("很高", "很低"), ("较强", "较弱"), ("手动", "自动"), ("编码器", "解码器"), ("共享", "独立"), ("有向", "无向"),
+    ("无环", "有环"), ("无环", "带环"), ("训练集", "测试集"), ("训练集", "验证集"), ("训练误差", "验证误差"),
+    ("输入层", "输出层"), ("丢弃", "保留"), ("软标签", "硬标签"), ("可训练", "固定"), ("平滑", "尖锐"), ("非结构化", "结构化"),
 )
 """Pairs of opposite words (after the glossary has merged synonyms: 增大, 提高, 扩大 all read 增加)."""
 
@@ -284,6 +289,19 @@ def opposed(point: str, clause: str) -> tuple[str, str] | None:
             if theirs and says_direction(theirs, clause):
                 return mine, theirs
     return None
+
+
+_NEGATED_WORD = r"(?:不会|不再|并不|并没有|没有|不|没|未)\s{0,2}"
+
+
+def read_negated_opposites(point: str, text: str) -> str:
+    """``text`` with each negated opposite of a word of ``point`` read as that word: for 验证误差上升时停止,
+    "连续几轮不下降" says 上升 (增加), not a negation of the point."""
+    for first, second in OPPOSITES:
+        for mine, theirs in ((first, second), (second, first)):
+            if mine in point and theirs not in point.replace(mine, "") and theirs in text:
+                text = re.sub(_NEGATED_WORD + re.escape(theirs), mine, text)
+    return text
 
 
 def negated_opposite(point: str, text: str) -> bool:
