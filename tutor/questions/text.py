@@ -41,6 +41,9 @@ def tokens(text: str) -> list[str]:
     return result
 
 
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
 def is_cjk(token: str) -> bool:
-    """True when ``token`` is made of CJK characters."""
-    return re.match(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]", token) is not None
+    """True when ``token`` starts with a CJK character (a CJK unit of the grader, a token of search)."""
+    return _CJK.match(token) is not None

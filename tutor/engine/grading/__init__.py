@@ -446,6 +446,7 @@ def _phrase(unit: str) -> bool:
     return is_cjk(unit[1:2]) and len(unit) - 1 >= PHRASE_LENGTH
 
 
+@lru_cache(maxsize=65536)
 def _weight(unit: str) -> int:
     """Terms and Latin words weigh more than the characters and bigrams of other words: they carry the meaning."""
     return 1 if is_cjk(unit) else 2
