@@ -516,3 +516,13 @@ def test_a_negated_opposite_says_the_point(cards):
 )
 def test_words_that_hold_a_negating_character_do_not_negate(cards, card, point, answer):
     assert result(grade_answer(cards[card], answer), point).made
+
+
+def test_a_point_of_numbers_alone_costs_nothing_when_another_clause_is_refused(cards):
+    # "60k" has no words to check a clause against: a clause about the pooling layers states nothing wrong of it.
+    grade = grade_answer(cards["c003-lenet5"], "卷积、池化、卷积、池化再接全连接，池化层没有参数。")
+    assert result(grade, "60k").earned == 0.0
+
+
+def test_better_said_as_the_more_the_better(cards):
+    assert result(grade_answer(cards["c004-q2"], "数据越多，模型泛化性越好。"), "泛化性更好").made

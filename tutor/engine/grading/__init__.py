@@ -66,7 +66,8 @@ for a false statement: "池化会缩小感受野" is worse than saying nothing o
 
 
 WRONG_CLAIM_COVERAGE = 1.0
-"""Share of a point's words a clause that negates or contradicts it must hold to cost credit: all of them."""
+"""Share of a point's words a clause that negates or contradicts it must hold to cost credit: all of them (a point
+of numbers alone costs nothing: its words cannot be checked)."""
 
 
 class Miss:
@@ -824,7 +825,7 @@ def _grade_point(
         return PointResult(point, 0.0, False, "", Miss.MISSING, credit=0.0)
     if best.rank == 2:
         credit = 0.0  # a clause negates, contradicts or misstates the point: no partial credit elsewhere
-        if best.reason in (Miss.NEGATED, Miss.CONTRADICTED) and best.coverage >= WRONG_CLAIM_COVERAGE:
+        if best.reason in (Miss.NEGATED, Miss.CONTRADICTED) and best.coverage >= WRONG_CLAIM_COVERAGE and main.units:
             credit = -WRONG_CLAIM_COST
     return PointResult(point, best.coverage, False, best.evidence, best.reason, best.detail, credit)
 
