@@ -526,3 +526,9 @@ def test_a_point_of_numbers_alone_costs_nothing_when_another_clause_is_refused(c
 
 def test_better_said_as_the_more_the_better(cards):
     assert result(grade_answer(cards["c004-q2"], "数据越多，模型泛化性越好。"), "泛化性更好").made
+
+
+def test_a_wrong_claim_is_judged_on_the_points_main_wording(cards):
+    # "稠密" is the opposite of the one-word alternative "sparse" (稀疏性), not a false statement of 模型稀疏.
+    grade = grade_answer(cards["c003-pruning"], "剩下的还是规整的稠密张量")
+    assert result(grade, "模型稀疏").earned == 0.0

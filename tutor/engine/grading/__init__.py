@@ -622,9 +622,11 @@ def _refusal(form: _Form, window: _Window) -> tuple[str, str, str] | None:
     members = window.members
     if len(members) > 1:
         # A clause that adds none of the point's new words or numbers is only the other's context ("不是 X，而是 Y").
+        # The opposite of a point's word is that word said the other way: its clause is not mere context.
         found = [
             frozenset(u for u in form.new if _found(u, m.units))
             | frozenset(i for i, q in enumerate(form.quantities) if any(q.matches(o) for o in m.quantities))
+            | frozenset(opposed(form.canon, f"{m.canon} {m.context}") or ())
             for m in members
         ]
         members = tuple(
@@ -792,6 +794,7 @@ def _subject_forms(point: str, question: str, reference: str) -> tuple[_Form, ..
             continue
         said = " ".join(f"{member.canon} {member.context}" for member in window.members)
         named = frozenset(c for c in candidates if c in said)
+        named = frozenset(c for c in named if not any(c != d and c in d for d in named))  # 非结构化剪枝 holds 结构化剪枝
         if len(named) != 1:
             return forms  # the reference names several subjects here, or none: the point is about no one of them
         others = frozenset(
@@ -809,13 +812,17 @@ def _grade_point(
     asked = _question(question)[0]
     best: _Verdict | None = None
     credit = 0.0
+    wrong_claim = False
     main, *alternatives = _subject_forms(point, question, reference)
     for window in windows:
         verdict = _judge(main, window, asked, siblings)
         # A clause that negates, contradicts or misstates the point's main wording ("分布的熵越小" for 熵越大)
         # makes none of its alternatives either ("分布更平滑").
         others = (_judge(form, window, asked, siblings) for form in alternatives) if verdict.rank < 2 else ()
-        credit = max(credit, verdict.credit)  # half a point is judged on the main wording alone
+        # Half a point, and a wrong claim, are judged on the main wording alone: an alternative of one word
+        # ("sparse") is contradicted by any clause that names its opposite.
+        credit = max(credit, verdict.credit)
+        wrong_claim = wrong_claim or _wrong_claim(main, verdict)
         for verdict in (verdict, *others):
             if verdict.made:
                 return PointResult(point, verdict.coverage, True, verdict.evidence, credit=1.0)
@@ -824,10 +831,18 @@ def _grade_point(
     if best is None:
         return PointResult(point, 0.0, False, "", Miss.MISSING, credit=0.0)
     if best.rank == 2:
-        credit = 0.0  # a clause negates, contradicts or misstates the point: no partial credit elsewhere
-        if best.reason in (Miss.NEGATED, Miss.CONTRADICTED) and best.coverage >= WRONG_CLAIM_COVERAGE and main.units:
-            credit = -WRONG_CLAIM_COST
+        credit = -WRONG_CLAIM_COST if wrong_claim else 0.0  # no partial credit elsewhere for a refused point
     return PointResult(point, best.coverage, False, best.evidence, best.reason, best.detail, credit)
+
+
+def _wrong_claim(form: _Form, verdict: _Verdict) -> bool:
+    """True when a clause holding all the words of the point negates or contradicts it (a point of numbers alone
+    has no words to hold)."""
+    return (
+        verdict.reason in (Miss.NEGATED, Miss.CONTRADICTED)
+        and verdict.coverage >= WRONG_CLAIM_COVERAGE
+        and bool(form.units)
+    )
 
 
 _CODE_BLOCK = re.compile(r"```.*?```", re.S)
