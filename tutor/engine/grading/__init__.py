@@ -819,13 +819,14 @@ def _grade_point(
         # A clause that negates, contradicts or misstates the point's main wording ("分布的熵越小" for 熵越大)
         # makes none of its alternatives either ("分布更平滑").
         others = (_judge(form, window, asked, siblings) for form in alternatives) if verdict.rank < 2 else ()
-        # Half a point, and a wrong claim, are judged on the main wording alone: an alternative of one word
-        # ("sparse") is contradicted by any clause that names its opposite.
+        # Half a point is judged on the main wording alone, and so is a contradiction: an alternative of one word
+        # ("sparse") is contradicted by any clause that names its opposite. A negation of any wording is one.
         credit = max(credit, verdict.credit)
         wrong_claim = wrong_claim or _wrong_claim(main, verdict)
         for verdict in (verdict, *others):
             if verdict.made:
                 return PointResult(point, verdict.coverage, True, verdict.evidence, credit=1.0)
+            wrong_claim = wrong_claim or (verdict.reason == Miss.NEGATED and _wrong_claim(main, verdict))
             if best is None or (verdict.rank, verdict.coverage) > (best.rank, best.coverage):
                 best = verdict
     if best is None:
