@@ -27,9 +27,10 @@ from collections import Counter
 
 import jieba
 
-from tutor.engine.grading import ALTERNATIVE_SEPARATOR, HIT_COVERAGE
+from tutor.engine.grading import HIT_COVERAGE
 from tutor.engine.grading.clauses import canonical, units
 from tutor.errors import DeckError
+from tutor.questions.card import point_wordings
 from tutor.questions.glossary import load_glossary
 from tutor.questions.library import load_library
 from tutor.questions.text import is_cjk, normalize
@@ -70,7 +71,7 @@ def uncovered_key_point_words() -> Counter[str]:
     jieba.setLogLevel(60)  # its "Building prefix dict" notice is not this script's output
     for card in load_library().cards:
         for point in card.key_points:
-            for alternative in point.split(ALTERNATIVE_SEPARATOR):
+            for alternative in point_wordings(point):
                 text = normalize(alternative)
                 covered = [False] * len(text)
                 for start, end, _ in glossary.scan(text):
@@ -103,7 +104,7 @@ def points_out_of_english_reach() -> list[tuple[str, str, float]]:
     found = []
     for card in load_library().cards:
         for point in card.key_points:
-            share = max(_english_share(alternative) for alternative in point.split(ALTERNATIVE_SEPARATOR))
+            share = max(_english_share(alternative) for alternative in point_wordings(point))
             if share < HIT_COVERAGE:
                 found.append((card.id, point, share))
     return found
