@@ -58,13 +58,9 @@ PARTIAL_FLOOR = 0.4
 """Share of a point's new words a clause must hold for partial credit when it does not make the point."""
 PARTIAL_MOST = 0.5
 """The most credit a point the answer only half makes can earn (an examiner's half mark)."""
-
-
 WRONG_CLAIM_COST = 1.0
 """Credit a point that the answer negates or contradicts takes from the points it makes (an examiner's deduction
 for a false statement: "池化会缩小感受野" is worse than saying nothing of the receptive field)."""
-
-
 WRONG_CLAIM_COVERAGE = 1.0
 """Share of a point's words a clause that negates or contradicts it must hold to cost credit: all of them (a point
 of numbers alone costs nothing: its words cannot be checked)."""
