@@ -512,6 +512,7 @@ def test_a_negated_opposite_says_the_point(cards):
     [
         (POOLING, "不变性", "对小的平移不敏感（平移不变性）"),
         ("c001-hw5-2", "中间表示 IR", "先把模型转成与硬件无关的中间表示 IR"),
+        ("c004-q2", "泛化性更好", "模型在没见过的新数据上也更准"),
     ],
 )
 def test_words_that_hold_a_negating_character_do_not_negate(cards, card, point, answer):
@@ -532,3 +533,7 @@ def test_a_wrong_claim_is_judged_on_the_points_main_wording(cards):
     # "稠密" is the opposite of the one-word alternative "sparse" (稀疏性), not a false statement of 模型稀疏.
     grade = grade_answer(cards["c003-pruning"], "剩下的还是规整的稠密张量")
     assert result(grade, "模型稀疏").earned == 0.0
+
+
+def test_unseen_data_said_badly_is_still_negated(cards):
+    assert result(grade_answer(cards["c004-q2"], "模型在没见过的新数据上不准"), "泛化性更好").reason == Miss.NEGATED
