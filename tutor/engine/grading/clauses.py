@@ -272,14 +272,24 @@ def negations(text: str) -> int:
     return sum(1 for c in masked if c in NEGATIONS_CJK) + len(_NEGATION_EN.findall(masked))
 
 
+@lru_cache(maxsize=8192)
+def _opposite_pairs(point: str) -> tuple[tuple[str, str], ...]:
+    """Each (word of the point, its opposite) of :data:`OPPOSITES` that the point says one way only."""
+    return tuple(
+        (mine, theirs)
+        for first, second in OPPOSITES
+        for mine, theirs in ((first, second), (second, first))
+        if mine in point and theirs not in point.replace(mine, "")
+    )
+
+
 def opposed(point: str, clause: str) -> tuple[str, str] | None:
     """The pair (the point's word, the clause's opposite word) when the clause says the opposite, else None."""
-    for first, second in OPPOSITES:
-        for mine, theirs in ((first, second), (second, first)):
-            # One word may hold the other (非线性 holds 线性): look for each outside the other.
-            if mine in point and theirs not in point.replace(mine, "") and theirs in clause.replace(mine, ""):
-                if mine not in clause.replace(theirs, "") or (theirs in mine and mine not in clause):
-                    return mine, theirs
+    for mine, theirs in _opposite_pairs(point):
+        # One word may hold the other (非线性 holds 线性): look for each outside the other.
+        if theirs in clause.replace(mine, ""):
+            if mine not in clause.replace(theirs, "") or (theirs in mine and mine not in clause):
+                return mine, theirs
     # Across words of one way: "学习率越小" says the opposite of "学习率过大" too.
     for mine in decisive_words(point):
         group = next((group for group in DIRECTIONS[:2] if mine in group), None)
@@ -297,10 +307,9 @@ _NEGATED_WORD = r"(?:不会|不再|并不|并没有|没有|不|没|未)\s{0,2}"
 def read_negated_opposites(point: str, text: str) -> str:
     """``text`` with each negated opposite of a word of ``point`` read as that word: for 验证误差上升时停止,
     "连续几轮不下降" says 上升 (增加), not a negation of the point."""
-    for first, second in OPPOSITES:
-        for mine, theirs in ((first, second), (second, first)):
-            if mine in point and theirs not in point.replace(mine, "") and theirs in text:
-                text = re.sub(_NEGATED_WORD + re.escape(theirs), mine, text)
+    for mine, theirs in _opposite_pairs(point):
+        if theirs in text:
+            text = re.sub(_NEGATED_WORD + re.escape(theirs), mine, text)
     return text
 
 
