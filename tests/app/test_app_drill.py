@@ -1,5 +1,7 @@
 """A whole drill end to end: setup, typed answers graded by the engine, the report, and the schedule choice."""
 
+import io
+
 from tutor.app.app import build_app
 from tutor.app.screens.drill import DrillScreen, EndDrillScreen
 from tutor.app.screens.drill_report import DrillReportScreen
@@ -207,3 +209,17 @@ async def test_the_feedback_shows_each_points_evidence_and_the_reason_for_a_miss
         assert "✓ 下采样" in text and "池化就是降采样" in text  # made, with the learner's own words
         assert "✗ 扩大感受野" in text and "negated" in text  # missed, and why
         assert "not in your answer" in text
+
+
+def test_the_feedback_shows_a_misstated_number_with_the_references_and_its_cost():
+    from rich.console import Console
+
+    from tutor.app.screens.drill import grade_summary
+    from tutor.questions.library import load_library
+
+    grade = grade_answer(load_library().by_id["c002-7"], "GPT-3 有 200 层")
+    console = Console(width=100, record=True, file=io.StringIO())
+    console.print(grade_summary(grade))
+    text = console.export_text()
+    assert "✗ 200 where the reference says 96" in text and "GPT-3 有 200 层" in text
+    assert "-1 point: a wrong number" in text

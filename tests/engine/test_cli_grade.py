@@ -58,3 +58,12 @@ def test_an_empty_answer_is_one_line_on_stderr():
     result = tutor("grade", "c000-hw-3.3", stdin="  \n")
     assert result.returncode == 2
     assert result.stderr == "tutor: error: the answer is empty: nothing to grade\n"
+
+
+def test_a_number_the_reference_states_otherwise_is_listed_with_its_cost():
+    result = tutor("grade", "c002-7", "--answer", "GPT-3 有 200 层")
+    assert result.returncode == 0, result.stderr
+    assert "200 where the reference says 96" in result.stdout
+    assert "-1 point: a wrong number" in result.stdout
+    data = json.loads(tutor("grade", "c002-7", "--json", "--answer", "GPT-3 有 200 层").stdout)
+    assert [(m["said"], m["expected"]) for m in data["misstated_numbers"]] == [("200", ["96"])]

@@ -40,6 +40,7 @@ from tutor.engine.grading.clauses import (
     split_clauses,
     units,
 )
+from tutor.engine.grading.misstated import MisstatedNumber, misstated_numbers
 from tutor.engine.grading.numbers import Quantity, read_quantities
 from tutor.questions.card import Card, point_wordings
 from tutor.questions.glossary import load_glossary
@@ -142,13 +143,16 @@ class Grade:
     """The card answered."""
     score: float
     """Mean credit of the key points, 0 to 1: each point made counts 1, a point half made partial credit, a point
-    stated wrongly takes one away (the score stays at 0 or above)."""
+    stated wrongly takes one away, and so does a number the reference answer states otherwise (once an answer);
+    the score stays at 0 or above."""
     points: tuple[PointResult, ...]
     """Each key point with how it fared."""
     reference: str
     """The card's reference answer (Markdown), shown after grading."""
     derived_points: bool = False
     """True when the card had no key points and they were taken from the reference answer."""
+    misstated: tuple[MisstatedNumber, ...] = ()
+    """Numbers of the answer that the reference answer states otherwise."""
 
     @property
     def hits(self) -> tuple[str, ...]:
@@ -176,6 +180,7 @@ class Grade:
             "points": [result.to_dict() for result in self.points],
             "reference": self.reference,
             "derived_points": self.derived_points,
+            "misstated_numbers": [number.to_dict() for number in self.misstated],
         }
 
 
@@ -880,7 +885,8 @@ def grade_answer(card: Card, text: str) -> Grade:
     derived = not points
     if derived:
         points = derive_points(card.answer)
-    windows = _windows(split_clauses(text))
+    clauses = split_clauses(text)
+    windows = _windows(clauses)
     results = tuple(
         _grade_point(
             point, card.question, windows,
@@ -888,5 +894,11 @@ def grade_answer(card: Card, text: str) -> Grade:
         )
         for point in points
     )
-    score = max(0.0, sum(result.earned for result in results)) / len(results) if results else 0.0
-    return Grade(card_id=card.id, score=score, points=results, reference=card.answer, derived_points=derived)
+    given = tuple(q for point in points for q in read_quantities(point)) + read_quantities(card.question)
+    missed = tuple(q for point, result in zip(points, results) if not result.made for q in read_quantities(point))
+    misstated = misstated_numbers(
+        clauses, card.answer, tuple(erratum.correction for erratum in card.errata), given, missed
+    )
+    earned = sum(result.earned for result in results) - (WRONG_CLAIM_COST if misstated else 0.0)
+    score = max(0.0, earned) / len(results) if results else 0.0
+    return Grade(card.id, score, results, card.answer, derived, misstated)

@@ -65,7 +65,7 @@ STOP_WORDS = frozenset(
 """English function words, dropped before matching."""
 
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]|\.(?=\s|$)(?<!\d\.)")
-_CLAUSE_BREAK = re.compile(r"[，,：](?!\d{3}(?!\d))|:(?!//)(?=\s|$)")
+_CLAUSE_BREAK = re.compile(r"[，,：](?!\}?\d{3}(?!\d))|:(?!//)(?=\s|$)")
 _CONTRAST = re.compile(r"(?=而是|而不是|而非|但是|然而|不过|反而|却|(?<!不)但(?!是))|(?<![a-z])(?=but |whereas |however|rather than |instead of )")
 _LIST_MARK = re.compile(r"^\s*(?:[-*+>]\s+|\d+[.)、．]\s*|[（(]\d+[)）]\s*|#+\s*)+")
 _MARKUP = re.compile(r"\*\*|__|`|\$|\\\(|\\\)|\\\[|\\\]")
