@@ -57,7 +57,9 @@ class MisstatedNumber:
 
     def to_dict(self) -> dict[str, object]:
         """Return it as plain data."""
-        return {"said": self.said, "expected": list(self.expected), "evidence": self.evidence, "reference": self.reference}
+        return {
+            "said": self.said, "expected": list(self.expected), "evidence": self.evidence, "reference": self.reference
+        }
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,8 @@ def _within(quantity: Quantity, there: list[tuple[_Statement, Quantity]]) -> boo
     """True when the reference gives several numbers in the place and the answer's lies between them ("12 层到
     100+ 层": 48 层 is one of them)."""
     values = [value for _, q in there if q.kind == "scalar" for value in q.values]
-    return quantity.kind == "scalar" and len(values) > 1 and all(min(values) <= v <= max(values) for v in quantity.values)
+    inside = all(min(values, default=0) <= value <= max(values, default=0) for value in quantity.values)
+    return quantity.kind == "scalar" and len(values) > 1 and inside
 
 
 def misstated_numbers(
@@ -180,7 +183,9 @@ def misstated_numbers(
                 for statement in statements
                 if len(words & statement.words) >= ALIGNED_SHARE * len(words)
                 for other in statement.numbers
-                if other.quantity.kind == quantity.kind and other.measure == placed.measure and placed.around & other.around
+                if other.quantity.kind == quantity.kind
+                and other.measure == placed.measure
+                and placed.around & other.around
             ]
             if not there or any(q.matches(other) for _, q in there for other in judged) or _within(quantity, there):
                 continue
