@@ -537,3 +537,12 @@ def test_a_wrong_claim_is_judged_on_the_points_main_wording(cards):
 
 def test_unseen_data_said_badly_is_still_negated(cards):
     assert result(grade_answer(cards["c004-q2"], "模型在没见过的新数据上不准"), "泛化性更好").reason == Miss.NEGATED
+
+
+def test_different_kernels_contradict_one_shared_kernel(cards):
+    # c003-cnn-conv: 权重共享 | 共用同一个卷积核 ...
+    card = cards["c003-cnn-conv"]
+    shared = result(grade_answer(card, "卷积层在图像的各个位置共用同一个卷积核"), "权重共享")
+    different = result(grade_answer(card, "卷积层在图像的各个位置用的是不同的卷积核"), "权重共享")
+    assert shared.made
+    assert (different.made, different.reason, different.detail) == (False, Miss.CONTRADICTED, "不同 ≠ 同一")
