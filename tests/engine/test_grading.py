@@ -546,3 +546,10 @@ def test_different_kernels_contradict_one_shared_kernel(cards):
     different = result(grade_answer(card, "卷积层在图像的各个位置用的是不同的卷积核"), "权重共享")
     assert shared.made
     assert (different.made, different.reason, different.detail) == (False, Miss.CONTRADICTED, "不同 ≠ 同一")
+
+
+def test_a_negated_opposite_in_one_clause_does_not_undo_the_negation_in_the_next(cards):
+    # 不能减少参数 says 增加 of the parameters; it does not make "也不会扩大感受野" say 扩大感受野.
+    grade = grade_answer(cards[POOLING], "它并不能减少参数和计算量，同时也不会扩大感受野")
+    point = result(grade, "扩大感受野")
+    assert (point.made, point.reason) == (False, Miss.NEGATED)

@@ -637,13 +637,24 @@ def _refusal(form: _Form, window: _Window) -> tuple[str, str, str] | None:
     counts = [negations(scope) + _removed(form, scope) for scope in scopes]
     # A positive point is negated by any of its clauses ("也没有逆向去噪的过程，不需要最小化去噪损失" is not a double
     # negation); a negative one ("池化层，没有参数") by the two together.
-    if (sum(counts) % 2 != form.negations) if form.negations else any(count % 2 for count in counts):
-        if any(negated_opposite(form.canon, scope) for scope in scopes):
+    opposite = [negated_opposite(form.canon, scope) for scope in scopes]
+    if form.negations:
+        refused = sum(counts) % 2 != form.negations
+        negated = [scope for scope in scopes if negations(scope) or _removed(form, scope)] or scopes[:1]
+        flipped = any(opposite)
+    else:
+        # Of a positive point, a negated opposite answers for its own clause only: "它不能减少参数，也不会扩大感受野"
+        # still negates 扩大感受野.
+        odd = [index for index, count in enumerate(counts) if count % 2]
+        refused = bool(odd)
+        negated = [scopes[index] for index in odd if not opposite[index]]
+        flipped = not negated
+    if refused:
+        if flipped:
             # A negated opposite says the point (不增加计算量 for 计算量减少), if about the point's subject.
             other = next((o for o in map(lambda m: _other_subject(form, m), members) if o), None)
             return (Miss.CONTRADICTED, other, window.text) if other else None
-        negated = next((s for s in scopes if negations(s) or _removed(form, s)), scopes[0])
-        return Miss.NEGATED, negated, window.text
+        return Miss.NEGATED, negated[0], window.text
     for member in members:
         contradiction = _contradiction(form, member)
         if contradiction:
