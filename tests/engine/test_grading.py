@@ -553,3 +553,11 @@ def test_a_negated_opposite_in_one_clause_does_not_undo_the_negation_in_the_next
     grade = grade_answer(cards[POOLING], "它并不能减少参数和计算量，同时也不会扩大感受野")
     point = result(grade, "扩大感受野")
     assert (point.made, point.reason) == (False, Miss.NEGATED)
+
+
+def test_a_point_the_reference_says_of_ddp_is_not_made_of_dp(cards):
+    # c003-dp-ddp's reference says Ring-AllReduce under "DDP（分布式数据并行）": 分布式数据并行 reads DDP, not DP.
+    card = cards["c003-dp-ddp"]
+    assert result(grade_answer(card, "DDP 用 Ring-AllReduce 同步梯度"), "Ring-AllReduce").made
+    wrong = result(grade_answer(card, "DP 用 Ring-AllReduce 同步梯度"), "Ring-AllReduce")
+    assert (wrong.made, wrong.reason) == (False, Miss.CONTRADICTED)
