@@ -3,7 +3,7 @@
 import pytest
 
 from tutor.engine.grading import Miss, derive_points, grade_answer
-from tutor.engine.grading.clauses import canonical, opposed, stem, units
+from tutor.engine.grading.clauses import canonical, opposed, split_clauses, stem, units
 from tutor.questions.card import Card
 from tutor.questions.library import load_library
 
@@ -561,3 +561,18 @@ def test_a_point_the_reference_says_of_ddp_is_not_made_of_dp(cards):
     assert result(grade_answer(card, "DDP 用 Ring-AllReduce 同步梯度"), "Ring-AllReduce").made
     wrong = result(grade_answer(card, "DP 用 Ring-AllReduce 同步梯度"), "Ring-AllReduce")
     assert (wrong.made, wrong.reason) == (False, Miss.CONTRADICTED)
+
+
+def test_role_statements_listed_with_a_pause_mark_are_read_apart(cards):
+    # c000-hw-5.2: 节点表示操作 is not made by a list that says it of the edges and gives the nodes another role.
+    card = cards["c000-hw-5.2"]
+    assert [c.text for c in split_clauses("计算图里边表示算子、节点表示张量")] == ["计算图里边表示算子", "节点表示张量"]
+    swapped = grade_answer(card, "计算图里边表示算子、节点表示张量").points[-1]
+    assert not swapped.made
+    assert grade_answer(card, "计算图里节点表示算子、边表示张量的流动").points[-1].made
+
+
+def test_a_point_saying_what_its_subject_is_needs_what_it_says(cards):
+    # 节点表示操作 needs 操作 (算子): the subject and the verb alone say nothing.
+    point = grade_answer(cards["c000-hw-5.2"], "计算图中节点表示张量").points[-1]
+    assert not point.made

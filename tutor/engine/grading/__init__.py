@@ -211,6 +211,8 @@ class _Form:
     decides whether it is made."""
     role_subject: str | None = None
     """For a point that says what its subject is or does ("边是数据流"): that subject (边)."""
+    predicate: frozenset[str] = frozenset()
+    """For such a point: the units of what it says its subject is or does (数据流)."""
 
 
 @dataclass(frozen=True)
@@ -336,7 +338,7 @@ def _forms(point: str, question: str) -> tuple[_Form, ...]:
         forms.append(
             _Form(canon, point_units, point_units - asked, quantities, new_quantities, negations(canon) % 2,
                   subjects, others, defined, definition, naming=_only_terms(canon) and not quantities,
-                  role_subject=_role_subject(canon))
+                  role_subject=_role_subject(canon), predicate=_predicate(canon))
         )
     return tuple(_as_main(form, forms[0]) for form in forms)
 
@@ -418,9 +420,15 @@ def _role_subject(canon: str) -> str | None:
 
 
 _ROLE_SUBJECT = re.compile(
-    r"^(?P<subject>[^\s，,。；;：:（(]{1,6}?)\s*(?<!不)(?:就是|是|表示|代表|指|为|对应|用于|用来|负责)(?!不)"
+    r"^(?P<subject>[^\s，,。；;：:（(]{1,6}?)\s*(?<!不)(?:就是|是|表示|表达|代表|指|为|对应|用于|用来|负责)(?!不)"
 )
 """A clause that starts with what it is about, then a word that says what that is or does."""
+
+
+def _predicate(canon: str) -> frozenset[str]:
+    """The units of what a clause that says what its subject is says it is ("数据流" of "边是数据流"), else empty."""
+    match = _ROLE_SUBJECT.match(canon)
+    return units(canon[match.end() :], point=True) if match and units(match["subject"]) else frozenset()
 
 
 def _other_role_subject(form: _Form, window: _Window) -> str | None:
@@ -727,6 +735,9 @@ def _judge(form: _Form, window: _Window, asked: frozenset[str], siblings: tuple[
         # Every term of the point is there, its other words said another way ("一层层乘下去"), and none of its
         # terms is the question's (全连接层 in the question holds 连接 of "两两相连").
         words_ok = True
+    if form.predicate and _share(form.predicate, [u for u in form.predicate if _found(u, window_units)]) < TOPIC_COVERAGE:
+        # What the point says its subject is must be said: "节点表示张量" does not make "节点表示操作".
+        words_ok = False
     names = [unit for unit in form.new if _name(unit)]
     if names and not any(_found(unit, window_units) for unit in names):
         # A name the question does not give (Softmax, GELU, all_gather) is what the point says: another name in its

@@ -65,7 +65,11 @@ STOP_WORDS = frozenset(
 """English function words, dropped before matching."""
 
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]|\.(?=\s|$)(?<!\d\.)")
-_CLAUSE_BREAK = re.compile(r"[，,：](?!\}?\d{3}(?!\d))|:(?!//)(?=\s|$)")
+_CLAUSE_BREAK = re.compile(
+    r"[，,：](?!\}?\d{3}(?!\d))|:(?!//)(?=\s|$)|、(?=[^\s，,。；;：:、]{1,6}?(?<!不)(?:是|表示|代表|对应)(?!不))"
+)
+"""Where a clause ends: a comma or colon (not a thousands separator), or 、 before an item that says what its own
+subject is ("边表示算子、节点表示数据" is two statements)."""
 _CONTRAST = re.compile(r"(?=而是|而不是|而非|但是|然而|不过|反而|却|(?<!不)但(?!是))|(?<![a-z])(?=but |whereas |however|rather than |instead of )")
 _LIST_MARK = re.compile(r"^\s*(?:[-*+>]\s+|\d+[.)、．]\s*|[（(]\d+[)）]\s*|#+\s*)+")
 _MARKUP = re.compile(r"\*\*|__|`|\$|\\\(|\\\)|\\\[|\\\]")
