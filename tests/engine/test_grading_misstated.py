@@ -100,3 +100,8 @@ def test_a_sentence_marked_as_corrected_is_not_held_against_the_answer(cards):
     marked = split_clauses("总共可以被训练的参数是22018个。〔见勘误〕")
     assert misstated_numbers(marked, card.answer, corrections, ()) == ()
     assert misstated_numbers(split_clauses("总共可以被训练的参数是22018个。"), card.answer, corrections, ()) != ()
+
+
+def test_a_flood_of_misstated_numbers_lists_a_few(cards):
+    answer = "；".join(f"GPT-3 有 {layers} 层" for layers in range(200, 260))
+    assert [m.said for m in grade_answer(cards[GPT], answer).misstated] == ["200", "201", "202"]

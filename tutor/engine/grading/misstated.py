@@ -17,6 +17,8 @@ from functools import lru_cache
 from tutor.engine.grading.clauses import Clause, canonical, negations, split_clauses, units
 from tutor.engine.grading.numbers import Quantity, prepare, read_quantities
 
+MOST_SHOWN = 3
+"""Misstated numbers listed at most: one costs the point, a few show the learner the pattern."""
 ALIGNED_SHARE = 0.6
 """Share of an answer clause's words (bigrams, terms, Latin words) that a reference clause must hold to say the
 same thing."""
@@ -157,7 +159,7 @@ def misstated_numbers(
     judged: tuple[Quantity, ...] = (),
 ) -> tuple[MisstatedNumber, ...]:
     """The numbers of an answer's ``clauses`` that the reference ``answer`` (with its errata ``corrections``) states
-    otherwise.
+    otherwise, the first :data:`MOST_SHOWN` of them.
 
     ``given`` (the key points' and the question's numbers) are never misstated. ``judged`` are the numbers of the
     key points the answer missed: where the reference states one of them, the missed point is the deduction.
@@ -191,4 +193,6 @@ def misstated_numbers(
                 continue
             expected = tuple(dict.fromkeys(q.text for _, q in there))
             found.append(MisstatedNumber(quantity.text, expected, clause.text, there[0][0].text))
+            if len(found) == MOST_SHOWN:
+                return tuple(found)
     return tuple(found)
