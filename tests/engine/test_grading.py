@@ -576,3 +576,25 @@ def test_a_point_saying_what_its_subject_is_needs_what_it_says(cards):
     # 节点表示操作 needs 操作 (算子): the subject and the verb alone say nothing.
     point = grade_answer(cards["c000-hw-5.2"], "计算图中节点表示张量").points[-1]
     assert not point.made
+
+
+def test_a_comparison_table_cell_is_said_of_its_row_and_its_column():
+    table = "| | 非结构化剪枝 | 结构化剪枝 |\n|---|---|---|\n| 剪除单位 | 单个连接 | 整个通道 |\n"
+    cells = [(c.text, c.context) for c in split_clauses(table) if c.text in ("单个连接", "整个通道")]
+    assert cells == [("单个连接", canonical("剪除单位 非结构化剪枝")), ("整个通道", canonical("剪除单位 结构化剪枝"))]
+
+
+@pytest.mark.parametrize(
+    ("answer", "made", "missed"),
+    [
+        ("非结构化剪枝是去掉单个权重", "剪除不重要的神经元或连接", "剪除滤波器、通道或整层"),
+        ("结构化剪枝是剪掉整个卷积核和通道", "剪除滤波器、通道或整层", "剪除不重要的神经元或连接"),
+    ],
+)
+def test_a_point_of_one_kind_of_pruning_is_not_made_of_the_other(cards, answer, made, missed):
+    # c003-pruning's reference says each in its column of a comparison table; 结构化剪枝 is not in 非结构化剪枝.
+    grade = grade_answer(cards["c003-pruning"], answer)
+    assert result(grade, made).made
+    swapped = grade_answer(cards["c003-pruning"], answer.replace("非结构化", "@").replace("结构化", "非结构化").replace("@", "结构化"))
+    assert (result(swapped, made).made, result(swapped, made).reason) == (False, Miss.CONTRADICTED)
+    assert not result(grade, missed).made

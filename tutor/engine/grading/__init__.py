@@ -44,7 +44,7 @@ from tutor.engine.grading.misstated import MisstatedNumber, misstated_numbers
 from tutor.engine.grading.numbers import Quantity, read_quantities
 from tutor.questions.card import Card, point_wordings
 from tutor.questions.glossary import load_glossary
-from tutor.questions.text import is_cjk
+from tutor.questions.text import is_cjk, normalize
 from tutor.vocabulary import rating_for_score
 
 HIT_COVERAGE = 0.55
@@ -300,8 +300,9 @@ def _question(question: str) -> tuple[frozenset[str], frozenset[str], tuple[Quan
 
 
 def _siblings(a: str, b: str) -> bool:
-    """True for two different terms of one kind: 静态图 and 动态图, 张量并行 and 流水线并行 (a common ending)."""
-    if a in b or b in a:
+    """True for two different terms of one kind: 静态图 and 动态图, 张量并行 and 流水线并行 (a common ending), not a
+    kind and its own sort (模型剪枝, written 剪枝, and 结构化剪枝)."""
+    if a in b or b in a or _written_in(a, b) or _written_in(b, a):
         return False
     common = 0
     for x, y in zip(reversed(a), reversed(b)):
@@ -309,6 +310,12 @@ def _siblings(a: str, b: str) -> bool:
             break
         common += 1
     return common >= (1 if is_cjk(a[-1]) else 4)
+
+
+def _written_in(a: str, b: str) -> bool:
+    """True when one of the written forms of term ``a`` is part of term ``b`` (剪枝, a form of 模型剪枝, in 结构化剪枝)."""
+    entry = load_glossary().entry(a)
+    return entry is not None and any(len(form) > 1 and normalize(form) in b for form in entry.forms)
 
 
 @lru_cache(maxsize=8192)
@@ -330,7 +337,7 @@ def _forms(point: str, question: str) -> tuple[_Form, ...]:
             t
             for t in asked_terms - terms
             if any(_siblings(t, s) or frozenset((t, s)) in listed for s in subjects)
-            and not any(t in term for term in terms)  # 神经网络 is said by the point's own 卷积神经网络
+            and not any(_mentions(term, t) for term in terms)  # 神经网络 is said by the point's own 卷积神经网络
         )
         quantities = read_quantities(alternative)
         new_quantities = tuple(q for q in quantities if not any(q.matches(a) for a in asked_quantities))
@@ -583,9 +590,9 @@ def _other_subject(form: _Form, member: _Member) -> str | None:
     if form.subjects and not any(_names(said, subject) for subject in form.subjects):
         # A clause that names no subject goes on with the subject the nearest clause before it opens with
         # ("TensorFlow 才是动态图，在学术界最流行" says TensorFlow is popular).
-        if not any(term in said for term in form.others):
+        if not any(_mentions(said, term) for term in form.others):
             said = _topic(member.before, form.subjects | form.others)
-        other = next((term for term in form.others if term in said), None)
+        other = next((term for term in form.others if _mentions(said, term)), None)
         if other:
             return f"{_as_term(other)} ≠ {'/'.join(sorted(map(_as_term, form.subjects)))}"
     return None
@@ -593,7 +600,12 @@ def _other_subject(form: _Form, member: _Member) -> str | None:
 
 def _names(said: str, subject: str) -> bool:
     """True when ``said`` names ``subject``, also by its stem (激活 for 激活值, 空泡 for 空泡率)."""
-    return subject in said or (len(subject) >= 3 and is_cjk(subject[-1]) and subject[:-1] in said)
+    return _mentions(said, subject) or (len(subject) >= 3 and is_cjk(subject[-1]) and _mentions(said, subject[:-1]))
+
+
+def _mentions(text: str, term: str) -> bool:
+    """True when ``text`` holds ``term`` other than as the term's negative (结构化剪枝 is not in 非结构化剪枝)."""
+    return term in text.replace("非" + term, " ")
 
 
 def _topic(before: tuple[str, ...], subjects: frozenset[str]) -> str:
@@ -803,7 +815,8 @@ def _partial(form: _Form, window: _Window, found: list[str]) -> float:
 @lru_cache(maxsize=1024)
 def _subject_forms(point: str, question: str, reference: str) -> tuple[_Form, ...]:
     """The point's forms, each given the subject its clause in the reference answer is about, when the point
-    names none: "服务器" under "DP：…上传给一个服务器累加" is about DP, so "DDP 用服务器汇总" does not make it.
+    names none: "服务器" under "DP：…上传给一个服务器累加" is about DP, so "DDP 用服务器汇总" does not make it. A cell of
+    a comparison table is about its column's heading ("滤波器、通道或整层" under 结构化剪枝).
     """
     forms = _forms(point, question)
     asked, asked_terms, _, listed = _question(question)
@@ -812,21 +825,27 @@ def _subject_forms(point: str, question: str, reference: str) -> tuple[_Form, ..
     )
     if not candidates or any(form.subjects for form in forms):
         return forms
-    for window in _windows(split_clauses(reference)):
-        if not _judge(forms[0], window, asked).made:
-            continue
-        said = " ".join(f"{member.canon} {member.context}" for member in window.members)
-        named = frozenset(c for c in candidates if c in said)
-        named = frozenset(c for c in named if not any(c != d and c in d for d in named))  # 非结构化剪枝 holds 结构化剪枝
-        if len(named) != 1:
-            return forms  # the reference names several subjects here, or none: the point is about no one of them
-        others = frozenset(
-            t for t in candidates - named
-            if any(_siblings(t, s) or frozenset((t, s)) in listed for s in named)
-            and not any(t in term or term in t for term in named)
-        )
-        return tuple(replace(form, subjects=named, others=others) for form in forms) if others else forms
-    return forms
+    made = [
+        (verdict.coverage, -index, window)
+        for index, window in enumerate(_windows(split_clauses(reference)))
+        if (verdict := _judge(forms[0], window, asked)).made
+    ]
+    if not made:
+        return forms
+    # The clause that makes the point most fully (the first of those): the standard flow's list of what pruning
+    # removes is not where the reference says which kind of pruning removes filters.
+    window = max(made, key=lambda item: item[:2])[2]
+    said = " ".join(f"{member.canon} {member.context}" for member in window.members)
+    named = frozenset(c for c in candidates if _mentions(said, c))
+    named = frozenset(c for c in named if not any(c != d and c in d for d in named))  # 非结构化剪枝 holds 结构化剪枝
+    if len(named) != 1:
+        return forms  # the reference names several subjects here, or none: the point is about no one of them
+    others = frozenset(
+        t for t in candidates - named
+        if any(_siblings(t, s) or frozenset((t, s)) in listed for s in named)
+        and not any(_mentions(term, t) or _mentions(t, term) for term in named)
+    )
+    return tuple(replace(form, subjects=named, others=others) for form in forms) if others else forms
 
 
 def _grade_point(

@@ -70,6 +70,8 @@ _CLAUSE_BREAK = re.compile(
 )
 """Where a clause ends: a comma or colon (not a thousands separator), or 、 before an item that says what its own
 subject is ("边表示算子、节点表示数据" is two statements)."""
+_TABLE_RULE = re.compile(r"[|\-:\s]+")
+"""The rule under a table's heading row (|---|:---:|), or a line of rules."""
 _CONTRAST = re.compile(r"(?=而是|而不是|而非|但是|然而|不过|反而|却|(?<!不)但(?!是))|(?<![a-z])(?=but |whereas |however|rather than |instead of )")
 _LIST_MARK = re.compile(r"^\s*(?:[-*+>]\s+|\d+[.)、．]\s*|[（(]\d+[)）]\s*|#+\s*)+")
 _MARKUP = re.compile(r"\*\*|__|`|\$|\\\(|\\\)|\\\[|\\\]")
@@ -156,15 +158,36 @@ def split_clauses(text: str) -> tuple[Clause, ...]:
     section, subsection = "", ""
     sentence_index = 0
     in_code = False
-    for raw in text.splitlines():
+    lines = text.splitlines()
+    columns: list[str] = []
+    for index, raw in enumerate(lines):
         if raw.strip().startswith("```"):
             in_code = not in_code
             continue
         line = _LIST_MARK.sub("", raw).strip()
-        if re.fullmatch(r"[|\-:\s]+", line):
+        if _TABLE_RULE.fullmatch(line):
             continue
-        if line.startswith("|"):
-            line = " ".join(cell.strip() for cell in line.strip("|").split("|"))  # a table row reads as one clause
+        if not line.startswith("|"):
+            columns = []
+        else:
+            cells = [cell.strip() for cell in line.strip("|").split("|")]
+            if index + 1 < len(lines) and _TABLE_RULE.fullmatch(lines[index + 1].strip()):
+                columns = cells  # the heading row of a table
+            elif len(cells) == len(columns) >= 3:
+                # A comparison table: each cell is said of its row's label under its column's heading ("剪除单位" of
+                # 非结构化剪枝), a sentence of its own.
+                heading = " ".join(part for part in (section, subsection) if part)
+                for cell, column in zip(cells[1:], columns[1:]):
+                    context = canonical(" ".join(part for part in (heading, cells[0], column) if part))
+                    for piece in _depth_split(cell, _CLAUSE_BREAK):
+                        clauses += [
+                            Clause(part, canonical(part), context, sentence_index)
+                            for part in (part.strip(" \t：:") for part in _split_contrast(piece))
+                            if part
+                        ]
+                    sentence_index += 1
+                continue
+            line = " ".join(cells)  # another table row reads as one clause
         if not line:
             continue
         level = 0 if in_code else _heading_level(raw, line)

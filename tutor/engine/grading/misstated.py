@@ -113,9 +113,12 @@ def _reference(answer: str, corrections: tuple[str, ...]) -> tuple[tuple[_Statem
     clauses = split_clauses("\n".join([kept, *corrections]))
     statements = []
     for clause in clauses:
-        numbers = _placed(clause.text)
+        # A clause is read with the topic it is written under: a table's cell ("96 层") is said of its row and column
+        # (GPT-3, Transformer层数).
+        said = f"{clause.context} {clause.text}" if clause.context else clause.text
+        numbers = _placed(said)
         if numbers:
-            statements.append(_Statement(clause.text, _words(clause.canon), numbers))
+            statements.append(_Statement(clause.text, _words(canonical(said)), numbers))
     return tuple(statements), tuple(q for clause in clauses for q in read_quantities(clause.text))
 
 
