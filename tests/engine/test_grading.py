@@ -513,6 +513,7 @@ def test_a_negated_opposite_says_the_point(cards):
         (POOLING, "不变性", "对小的平移不敏感（平移不变性）"),
         ("c001-hw5-2", "中间表示 IR", "先把模型转成与硬件无关的中间表示 IR"),
         ("c004-q2", "泛化性更好", "模型在没见过的新数据上也更准"),
+        ("c003-pruning", "现有硬件无法加速", "普通硬件算这种不规则的稀疏矩阵加速不了"),
     ],
 )
 def test_words_that_hold_a_negating_character_do_not_negate(cards, card, point, answer):

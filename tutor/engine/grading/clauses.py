@@ -19,10 +19,11 @@ NOT_NEGATIONS = (
     "不同", "不断", "不仅", "不但", "不少", "不过", "不管", "不论", "无论", "不久", "无穷", "无限", "未来", "非常",
     "差不多", "不得不", "不可或缺", "除非", "并不只", "毫无疑问", "非线性", "缺点", "缺陷", "不变性",
     "不可避免", "不可防止", "不免", "免不了", "无一例外", "不重要", "非结构化", "非均匀", "有向无环", "无监督",
-    "不敏感", "硬件无关", "平台无关", "没见过", "未见过", "未知", "未标注", "无标签", "无标注",
+    "不敏感", "硬件无关", "平台无关", "没见过", "未见过", "未知", "未标注", "无标签", "无标注", "不规则", "不均匀",
 )
 """Words that contain a negating character but do not negate (不同 is "different", 无穷 "infinite", 不重要 "minor",
-硬件无关 "hardware-independent", 没见过 "unseen", 不可避免 "inevitably", which the glossary reads 不可防止)."""
+硬件无关 "hardware-independent", 没见过 "unseen", 不规则 "irregular", 不可避免 "inevitably", which the glossary
+reads 不可防止)."""
 _NEGATION_EN = re.compile(
     r"(?<![a-z])(?:not|no|cannot|never|without|neither|nor|none|rather than|instead of|fail|fails|failed|lacks?"
     r"|lacking|hardly|unable)(?![a-z])|n't"
