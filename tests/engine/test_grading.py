@@ -599,3 +599,17 @@ def test_a_point_of_one_kind_of_pruning_is_not_made_of_the_other(cards, answer, 
     swapped = grade_answer(cards["c003-pruning"], answer.replace("非结构化", "@").replace("结构化", "非结构化").replace("@", "结构化"))
     assert (result(swapped, made).made, result(swapped, made).reason) == (False, Miss.CONTRADICTED)
     assert not result(grade, missed).made
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason", "earned"),
+    [
+        ("非结构化剪枝得到的模型是稠密的", Miss.CONTRADICTED, -1.0),  # said of the point's subject: a wrong claim
+        ("结构化剪枝之后模型还是稠密的", Miss.MISSING, 0.0),  # said of the other kind, and true of it
+        ("粗粒度的是一整个卷积核拿掉，剩下的还是规整的稠密张量", Miss.MISSING, 0.0),  # said of no subject
+    ],
+)
+def test_an_opposite_word_contradicts_a_point_only_when_said_of_its_subject(cards, answer, reason, earned):
+    # c003-pruning: 模型稀疏 is said of 非结构化剪枝, which the question compares with 结构化剪枝.
+    point = result(grade_answer(cards["c003-pruning"], answer), "模型稀疏")
+    assert (point.made, point.reason, point.earned) == (False, reason, earned)

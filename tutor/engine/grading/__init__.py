@@ -623,6 +623,14 @@ def _contradiction(form: _Form, member: _Member) -> str | None:
     return _other_subject(form, member)
 
 
+def _about_subject(form: _Form, member: _Member) -> bool:
+    """True when a clause names the point's subject, or goes on with it as the topic of the clause before it."""
+    said = member.canon + " " + member.context
+    return any(_names(said, subject) for subject in form.subjects) or (
+        _topic(member.before, form.subjects | form.others) in form.subjects
+    )
+
+
 _WITHOUT = re.compile(r"(?<![a-z])(?:without|no)\s+(?!longer|more)(\S+)")
 
 
@@ -728,6 +736,11 @@ def _judge(form: _Form, window: _Window, asked: frozenset[str], siblings: tuple[
     window_units = window.units
     said = " ".join(f"{member.canon} {member.context}" for member in window.members)
     opposite = opposed(form.canon, said)
+    if opposite and form.others and not any(_about_subject(form, member) for member in window.members):
+        # Of a point about one of the subjects the question compares, a clause that says the opposite word and not
+        # of that subject is about the other one ("剩下的还是稠密张量" after "粗粒度的剪掉整个通道"): neither made
+        # nor contradicted.
+        return _Verdict(False, 0.0, Miss.MISSING, "", "", 0)
     if opposite:
         # The clause speaks of the point in the opposite word: judge it as if it had used the point's word.
         window_units = window_units | units(opposite[0], point=True) | units(opposite[0])
