@@ -613,3 +613,9 @@ def test_an_opposite_word_contradicts_a_point_only_when_said_of_its_subject(card
     # c003-pruning: 模型稀疏 is said of 非结构化剪枝, which the question compares with 结构化剪枝.
     point = result(grade_answer(cards["c003-pruning"], answer), "模型稀疏")
     assert (point.made, point.reason, point.earned) == (False, reason, earned)
+
+
+def test_not_as_good_as_reads_worse(cards):
+    # 不如 reads 不佳 (worse): c000-hw-3.4's first point says a deeper plain network does worse than a shallow one.
+    grade = grade_answer(cards["c000-hw-3.4"], "层数加深后，深网络的效果还不如浅网络")
+    assert grade.points[0].made
