@@ -619,3 +619,9 @@ def test_not_as_good_as_reads_worse(cards):
     # 不如 reads 不佳 (worse): c000-hw-3.4's first point says a deeper plain network does worse than a shallow one.
     grade = grade_answer(cards["c000-hw-3.4"], "层数加深后，深网络的效果还不如浅网络")
     assert grade.points[0].made
+
+
+def test_one_instruction_is_not_an_instruction_set(cards):
+    # c001-hw7-1: 指令集架构 is not made by "一条指令处理多个数据" (that is SIMD).
+    grade = grade_answer(cards["c001-hw7-1"], "向量处理器一条指令处理多个数据")
+    assert not result(grade, "指令集架构").made
