@@ -625,3 +625,9 @@ def test_one_instruction_is_not_an_instruction_set(cards):
     # c001-hw7-1: 指令集架构 is not made by "一条指令处理多个数据" (that is SIMD).
     grade = grade_answer(cards["c001-hw7-1"], "向量处理器一条指令处理多个数据")
     assert not result(grade, "指令集架构").made
+
+
+def test_more_and_more_reads_more(cards):
+    # 越多 reads 增加 (更多): c004-q2's "覆盖更多边缘情况".
+    grade = grade_answer(cards["c004-q2"], "数据越多，训练时模型能覆盖的边缘情况就越多")
+    assert result(grade, "覆盖更多边缘情况").made
