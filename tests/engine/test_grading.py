@@ -627,7 +627,9 @@ def test_one_instruction_is_not_an_instruction_set(cards):
     assert not result(grade, "指令集架构").made
 
 
-def test_more_and_more_reads_more(cards):
-    # 越多 reads 增加 (更多): c004-q2's "覆盖更多边缘情况".
-    grade = grade_answer(cards["c004-q2"], "数据越多，训练时模型能覆盖的边缘情况就越多")
-    assert result(grade, "覆盖更多边缘情况").made
+def test_more_and_more_reads_more_and_fewer_reads_less(cards):
+    # 越多 reads 增加 (更多) and 越少 reads 减少: c004-q2's "覆盖更多边缘情况" is made by one and contradicted by the other.
+    card = cards["c004-q2"]
+    assert result(grade_answer(card, "数据多了，训练时覆盖的边缘情况就越多"), "覆盖更多边缘情况").made
+    fewer = result(grade_answer(card, "数据多了，训练时覆盖的边缘情况越少"), "覆盖更多边缘情况")
+    assert (fewer.made, fewer.reason) == (False, Miss.CONTRADICTED)
