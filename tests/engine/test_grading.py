@@ -633,3 +633,9 @@ def test_more_and_more_reads_more_and_fewer_reads_less(cards):
     assert result(grade_answer(card, "数据多了，训练时覆盖的边缘情况就越多"), "覆盖更多边缘情况").made
     fewer = result(grade_answer(card, "数据多了，训练时覆盖的边缘情况越少"), "覆盖更多边缘情况")
     assert (fewer.made, fewer.reason) == (False, Miss.CONTRADICTED)
+
+
+def test_unimportant_reads_as_the_chinese_does(cards):
+    # 不重要 does not negate (it is "minor"), so "unimportant" reads the same: c003-pruning's unstructured pruning.
+    grade = grade_answer(cards["c003-pruning"], "Unstructured pruning removes individual unimportant neurons or connections")
+    assert result(grade, "剪除不重要的神经元或连接").made
