@@ -224,3 +224,18 @@ def test_higher_desired_retention_costs_more_answers(study, clock):
     results = study.exams.compare_retention("final", [0.8, 0.95], runs=3)
     assert [result.retention for result in results] == [0.8, 0.95]
     assert results[0].answers < results[1].answers
+
+
+@pytest.mark.parametrize(
+    ("decks", "tags"),
+    [((), ()), (("aics-homework",), ()), ((), ("cnn",)), (("dl-interview", "aics-answers"), ("cnn", "attention"))],
+)
+def test_an_exam_covers_the_cards_the_library_selects_for_it(decks, tags):
+    from tutor.engine.exam import Exam
+    from tutor.questions.library import load_library
+
+    library = load_library()
+    exam = Exam("final", T0.date(), decks=decks, tags=tags)
+    selected = {card.id for card in library.select(decks=list(decks) or None, tags=list(tags) or None)}
+    assert {card.id for card in library.cards if exam.covers(card)} == selected
+    assert selected

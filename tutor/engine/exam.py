@@ -31,6 +31,8 @@ from tutor.errors import BadInputError
 if TYPE_CHECKING:
     from fsrs import Scheduler
 
+    from tutor.questions.card import Card
+
 LEARN_LEAD_DAYS = 3
 """An exam's new cards are all introduced this many days before it, so that each is reviewed again after its
 first day before the exam (a card learnt the day before would count as ready without being remembered)."""
@@ -52,6 +54,11 @@ class Exam:
     """Of those, only cards carrying one of these tags (all when empty)."""
     retention: float = 0.9
     """Target retrievability of each card on the exam day."""
+
+    def covers(self, card: "Card") -> bool:
+        """True when the exam covers ``card``: it is in one of its decks and carries one of its tags (any deck or
+        tag when it names none), as :meth:`tutor.questions.library.Library.select` chooses them."""
+        return (not self.decks or card.deck in self.decks) and (not self.tags or bool(set(self.tags) & set(card.tags)))
 
     def to_dict(self) -> dict[str, Any]:
         """Return the exam as plain data (as stored and as ``--json`` prints it)."""

@@ -196,7 +196,7 @@ class ExamBook:
         deadlines = []
         for exam in self.all():
             start = self.start(exam, settings)
-            if start > at and card.id in {covered.id for covered in self.cards(exam)}:
+            if start > at and exam.covers(card):  # not self.cards(exam): this runs on every rating
                 deadlines.append(Deadline(start, exam.retention))
         return deadlines
 
