@@ -639,3 +639,10 @@ def test_unimportant_reads_as_the_chinese_does(cards):
     # 不重要 does not negate (it is "minor"), so "unimportant" reads the same: c003-pruning's unstructured pruning.
     grade = grade_answer(cards["c003-pruning"], "Unstructured pruning removes individual unimportant neurons or connections")
     assert result(grade, "剪除不重要的神经元或连接").made
+
+
+def test_another_term_of_the_same_kind_does_not_spell_the_points_term(cards):
+    # c002-7: BatchNorm (批归一化) holds the characters of 层归一化 but is another normalisation.
+    card = cards["c002-7"]
+    assert not result(grade_answer(card, "每个子层都用 BatchNorm 做归一化"), "LayerNorm").made
+    assert result(grade_answer(card, "每个子层都用 LayerNorm 做归一化"), "LayerNorm").made

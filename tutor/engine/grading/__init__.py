@@ -749,6 +749,12 @@ def _judge(form: _Form, window: _Window, asked: frozenset[str], siblings: tuple[
             # Another word for the same way ("higher entropy", 增加, for 熵越大) says the point's word.
             window_units = window_units | units(word, point=True) | units(word)
     found = [unit for unit in form.units if _found(unit, window_units)]
+    for phrase in (unit for unit in form.units if _phrase(unit) and unit not in found):
+        if any(other.startswith(TERM_MARK) and _siblings(phrase[1:], other[1:]) for other in window_units):
+            # The phrase's characters belong to another term of its kind in the clause: 批归一化 does not say the
+            # 归一化 of 层归一化.
+            spelled = units(phrase[1:]) - {phrase}
+            found = [unit for unit in found if unit not in spelled]
     coverage = _share(form.units, found) if form.units else 1.0
     new_coverage = _share(form.new, [unit for unit in found if unit in form.new]) if form.new else 1.0
     terms = frozenset(unit for unit in form.units if unit.startswith(TERM_MARK) and not _phrase(unit))
