@@ -646,3 +646,10 @@ def test_another_term_of_the_same_kind_does_not_spell_the_points_term(cards):
     card = cards["c002-7"]
     assert not result(grade_answer(card, "每个子层都用 BatchNorm 做归一化"), "LayerNorm").made
     assert result(grade_answer(card, "每个子层都用 LayerNorm 做归一化"), "LayerNorm").made
+
+
+def test_compiling_then_running_is_not_compiling_at_run_time(cards):
+    # 运行时 (run time) is one word: c001-hw5-2's 即时编译 | 运行时编译 is not made by 编译 and 运行 apart.
+    card = cards["c001-hw5-2"]
+    assert not result(grade_answer(card, "编译后的模型只能在一种硬件上运行"), "即时编译").made
+    assert result(grade_answer(card, "遇到动态控制流可以在运行的时候再编译"), "即时编译").made
