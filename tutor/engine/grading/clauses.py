@@ -40,7 +40,8 @@ OPPOSITES = (
     ("优于", "不佳"), ("防止", "加剧"), ("变深", "变浅"), ("深层", "浅层"), ("越来越深", "浅层"), ("越高", "越低"),
     ("很高", "很低"), ("较强", "较弱"), ("手动", "自动"), ("编码器", "解码器"), ("共享", "独立"), ("有向", "无向"),
     ("无环", "有环"), ("无环", "带环"), ("训练集", "测试集"), ("训练集", "验证集"), ("训练误差", "验证误差"),
-    ("同一", "不同"), ("相同", "不同"), ("输入层", "输出层"), ("丢弃", "保留"), ("软标签", "硬标签"), ("可训练", "固定"), ("平滑", "尖锐"), ("非结构化", "结构化"),
+    ("同一", "不同"), ("相同", "不同"), ("输入层", "输出层"), ("丢弃", "保留"), ("软标签", "硬标签"), ("可训练", "固定"),
+    ("平滑", "尖锐"), ("非结构化", "结构化"),
 )
 """Pairs of opposite words (after the glossary has merged synonyms: 增大, 提高, 扩大 all read 增加)."""
 
@@ -153,6 +154,12 @@ def _heading_level(raw: str, line: str) -> int:
     return 0
 
 
+def _parts(text: str) -> list[str]:
+    """The clauses of one sentence (or one table cell): cut at commas and at contrast words, trimmed."""
+    parts = (part.strip(" \t：:") for piece in _depth_split(text, _CLAUSE_BREAK) for part in _split_contrast(piece))
+    return [part for part in parts if part]
+
+
 def split_clauses(text: str) -> tuple[Clause, ...]:
     """Cut an answer into clauses, each with the topic it is written under."""
     clauses: list[Clause] = []
@@ -180,12 +187,7 @@ def split_clauses(text: str) -> tuple[Clause, ...]:
                 heading = " ".join(part for part in (section, subsection) if part)
                 for cell, column in zip(cells[1:], columns[1:]):
                     context = canonical(" ".join(part for part in (heading, cells[0], column) if part))
-                    for piece in _depth_split(cell, _CLAUSE_BREAK):
-                        clauses += [
-                            Clause(part, canonical(part), context, sentence_index)
-                            for part in (part.strip(" \t：:") for part in _split_contrast(piece))
-                            if part
-                        ]
+                    clauses += [Clause(part, canonical(part), context, sentence_index) for part in _parts(cell)]
                     sentence_index += 1
                 continue
             line = " ".join(cells)  # another table row reads as one clause
@@ -204,12 +206,9 @@ def split_clauses(text: str) -> tuple[Clause, ...]:
                 lead, sentence = sentence[: colon.start()], sentence[colon.end() :]
                 pieces.append((lead, canonical(heading)))
             context = canonical(" ".join(part for part in (heading, lead) if part))
-            pieces += [(piece, context) for piece in _depth_split(sentence, _CLAUSE_BREAK)]
+            pieces.append((sentence, context))
             for piece, piece_context in pieces:
-                for part in _split_contrast(piece):
-                    part = part.strip(" \t：:")
-                    if part:
-                        clauses.append(Clause(part, canonical(part), piece_context, sentence_index))
+                clauses += [Clause(part, canonical(part), piece_context, sentence_index) for part in _parts(piece)]
             sentence_index += 1
         if level == 2:
             section, subsection = _MARKUP.sub("", line).rstrip("：: "), ""
