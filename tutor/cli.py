@@ -288,7 +288,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
         answer = sys.stdin.read()
     if not answer.strip():
         raise BadInputError("the answer is empty: nothing to grade")
-    from tutor.engine.grading import WRONG_CLAIM_COST, grade_answer  # the grader reads the glossary: only when grading
+    from tutor.engine.grading import grade_answer  # the grader reads the glossary: only when grading
 
     grade = grade_answer(card, answer)
     if getattr(args, "json", False):
@@ -311,7 +311,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
                 why += f" [{result.earned:+g} point: a wrong claim]"
             rows.append(("✗", result.label, why))
     for index, number in enumerate(grade.misstated):
-        cost = f" [{-WRONG_CLAIM_COST:+g} point: a wrong number]" if index == 0 else ""
+        cost = f" [{grade.misstated_cost:+g} point: a wrong number]" if index == 0 else ""
         rows.append(("✗", "a number", f"{number.explanation} ({number.evidence}){cost}"))
     title = f"{card.id}: score {100 * grade.score:.0f}% → {grade.rating}"
     _console().print(_table(title, columns, rows))

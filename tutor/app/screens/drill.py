@@ -14,7 +14,6 @@ from tutor.app.widgets.card_view import CardView
 from tutor.app.format import RATING_LOOKS
 from tutor.app.widgets.countdown import Countdown
 from tutor.app.widgets.markdown_view import MarkdownView
-from tutor.engine.grading import WRONG_CLAIM_COST
 from tutor.errors import TutorError
 from tutor.questions.terminal_text import terminal_text
 
@@ -50,7 +49,7 @@ def grade_summary(grade) -> Group:
         line = Text("✗ ", style="red").append(terminal_text(number.explanation), style="red")
         line.append(f"  ← “{terminal_text(number.evidence)}”", style="dim")
         if index == 0:
-            line.append(f"  {-WRONG_CLAIM_COST:+g} point: a wrong number", style="bold red")
+            line.append(f"  {grade.misstated_cost:+g} point: a wrong number", style="bold red")
         lines.append(line)
     if grade.derived_points:
         lines.append(Text("(this card has no key points: they were taken from the reference answer)", style="dim"))

@@ -155,6 +155,11 @@ class Grade:
     """Numbers of the answer that the reference answer states otherwise."""
 
     @property
+    def misstated_cost(self) -> float:
+        """The credit the misstated numbers take away (see :func:`_misstated_cost`)."""
+        return _misstated_cost(self.misstated)
+
+    @property
     def hits(self) -> tuple[str, ...]:
         """Key points the answer made."""
         return tuple(result.label for result in self.points if result.made)
@@ -182,6 +187,11 @@ class Grade:
             "derived_points": self.derived_points,
             "misstated_numbers": [number.to_dict() for number in self.misstated],
         }
+
+
+def _misstated_cost(misstated: tuple[MisstatedNumber, ...]) -> float:
+    """The credit misstated numbers take away: one point, once an answer however many there are."""
+    return -WRONG_CLAIM_COST if misstated else 0.0
 
 
 @dataclass(frozen=True)
@@ -299,6 +309,7 @@ def _question(question: str) -> tuple[frozenset[str], frozenset[str], tuple[Quan
     return units(canon), terms, read_quantities(question), frozenset(pairs)
 
 
+@lru_cache(maxsize=65536)
 def _siblings(a: str, b: str) -> bool:
     """True for two different terms of one kind: 静态图 and 动态图, 张量并行 and 流水线并行 (a common ending), not a
     kind and its own sort (模型剪枝, written 剪枝, and 结构化剪枝)."""
@@ -761,12 +772,12 @@ def _judge(form: _Form, window: _Window, asked: frozenset[str], siblings: tuple[
     # The point's terms carry its topic: its relation words alone ("T 越大" for "熵越大") do not make it.
     topic = _share(terms, [unit for unit in found if unit in terms]) if terms else 1.0
     words_ok = coverage >= HIT_COVERAGE and new_coverage >= NEW_COVERAGE and topic >= TOPIC_COVERAGE
-    asked_term = any(a.startswith(TERM_MARK) and t[1:] in a for t in terms for a in asked)
-    if terms and topic == 1.0 and min(coverage, new_coverage) >= TERMS_COVERAGE and not asked_term:
+    if terms and topic == 1.0 and min(coverage, new_coverage) >= TERMS_COVERAGE and not _asks_term(terms, asked):
         # Every term of the point is there, its other words said another way ("一层层乘下去"), and none of its
         # terms is the question's (全连接层 in the question holds 连接 of "两两相连").
         words_ok = True
-    if form.predicate and _share(form.predicate, [u for u in form.predicate if _found(u, window_units)]) < TOPIC_COVERAGE:
+    predicate = [unit for unit in form.predicate if _found(unit, window_units)]
+    if form.predicate and _share(form.predicate, predicate) < TOPIC_COVERAGE:
         # What the point says its subject is must be said: "节点表示张量" does not make "节点表示操作".
         words_ok = False
     names = [unit for unit in form.new if _name(unit)]
@@ -809,6 +820,12 @@ def _judge(form: _Form, window: _Window, asked: frozenset[str], siblings: tuple[
     return _Verdict(True, coverage, None, "", window.text, 3)
 
 
+@lru_cache(maxsize=8192)
+def _asks_term(terms: frozenset[str], asked: frozenset[str]) -> bool:
+    """True when a term of the question holds one of ``terms``."""
+    return any(a.startswith(TERM_MARK) and t[1:] in a for t in terms for a in asked)
+
+
 def _partial(form: _Form, window: _Window, found: list[str]) -> float:
     """Credit for a window that holds part of the point's new words (an examiner's partial mark), else 0.
 
@@ -844,16 +861,13 @@ def _subject_forms(point: str, question: str, reference: str) -> tuple[_Form, ..
     )
     if not candidates or any(form.subjects for form in forms):
         return forms
-    made = [
-        (verdict.coverage, -index, window)
-        for index, window in enumerate(_windows(split_clauses(reference)))
-        if (verdict := _judge(forms[0], window, asked)).made
-    ]
+    windows = _windows(split_clauses(reference))
+    made = [(verdict, window) for window in windows if (verdict := _judge(forms[0], window, asked)).made]
     if not made:
         return forms
     # The clause that makes the point most fully (the first of those): the standard flow's list of what pruning
     # removes is not where the reference says which kind of pruning removes filters.
-    window = max(made, key=lambda item: item[:2])[2]
+    window = max(made, key=lambda pair: pair[0].coverage)[1]
     said = " ".join(f"{member.canon} {member.context}" for member in window.members)
     named = frozenset(c for c in candidates if _mentions(said, c))
     named = frozenset(c for c in named if not any(c != d and c in d for d in named))  # 非结构化剪枝 holds 结构化剪枝
@@ -954,11 +968,12 @@ def grade_answer(card: Card, text: str) -> Grade:
         )
         for point in points
     )
-    given = tuple(q for point in points for q in read_quantities(point)) + read_quantities(card.question)
-    missed = tuple(q for point, result in zip(points, results) if not result.made for q in read_quantities(point))
+    stated = [tuple(q for form in _forms(point, card.question) for q in form.quantities) for point in points]
+    given = tuple(q for quantities in stated for q in quantities) + _question(card.question)[2]
+    missed = tuple(q for quantities, result in zip(stated, results) if not result.made for q in quantities)
     misstated = misstated_numbers(
         clauses, card.answer, tuple(erratum.correction for erratum in card.errata), given, missed
     )
-    earned = sum(result.earned for result in results) - (WRONG_CLAIM_COST if misstated else 0.0)
+    earned = sum(result.earned for result in results) + _misstated_cost(misstated)
     score = max(0.0, earned) / len(results) if results else 0.0
     return Grade(card.id, score, results, card.answer, derived, misstated)

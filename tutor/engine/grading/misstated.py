@@ -122,17 +122,13 @@ def _reference(answer: str, corrections: tuple[str, ...]) -> tuple[tuple[_Statem
     return tuple(statements), tuple(q for clause in clauses for q in read_quantities(clause.text))
 
 
-def _own_example(clause: Clause, clauses: tuple[Clause, ...]) -> bool:
-    return any(_EXAMPLE.search(other.text) for other in clauses if other.sentence == clause.sentence)
-
-
-def _marked(clause: Clause, clauses: tuple[Clause, ...]) -> bool:
-    """True for a sentence marked 〔见勘误〕: the reference's own sentence, flagged as wrong where it stands."""
-    return any(
-        _CORRECTION_MARK in other.text if other.sentence == clause.sentence else other.text == _CORRECTION_MARK
-        for other in clauses
-        if other.sentence in (clause.sentence, clause.sentence + 1)
-    )
+def _sentences_left_alone(clauses: tuple[Clause, ...]) -> frozenset[int]:
+    """The sentences whose numbers are not checked: the learner's own example, and a sentence marked 〔见勘误〕 (the
+    reference's own sentence, flagged as wrong where it stands; the mark may follow the sentence's 。 on its own)."""
+    examples = {clause.sentence for clause in clauses if _EXAMPLE.search(clause.text)}
+    marked = {clause.sentence for clause in clauses if _CORRECTION_MARK in clause.text}
+    marked |= {clause.sentence - 1 for clause in clauses if clause.text == _CORRECTION_MARK}
+    return frozenset(examples | marked)
 
 
 def _derived(quantity: Quantity, own: list[float], known: list[float]) -> bool:
@@ -170,10 +166,11 @@ def misstated_numbers(
     statements, stated = _reference(answer, corrections)
     known = [*stated, *given]
     known_values = [value for q in known if q.kind == "scalar" for value in q.values]
+    left_alone = _sentences_left_alone(clauses)
     found = []
     for clause in clauses:
         numbers = _placed(clause.text)
-        if not numbers or negations(clause.canon) % 2 or _own_example(clause, clauses) or _marked(clause, clauses):
+        if not numbers or negations(clause.canon) % 2 or clause.sentence in left_alone:
             continue
         words = _words(clause.canon)
         if not words:
