@@ -653,3 +653,10 @@ def test_compiling_then_running_is_not_compiling_at_run_time(cards):
     card = cards["c001-hw5-2"]
     assert not result(grade_answer(card, "编译后的模型只能在一种硬件上运行"), "即时编译").made
     assert result(grade_answer(card, "遇到动态控制流可以在运行的时候再编译"), "即时编译").made
+
+
+def test_a_large_model_is_not_the_small_one(cards):
+    # c003-distillation: 学生 | 小模型 is not made by "大模型是教师" (大模型 holds 模型, not 小模型).
+    card = cards["c003-distillation"]
+    assert not result(grade_answer(card, "大模型是教师"), "学生").made
+    assert result(grade_answer(card, "小模型是学生"), "学生").made
